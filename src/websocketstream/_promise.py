@@ -1,0 +1,306 @@
+"""Web IDL's promise vocabulary on :class:`asyncio.Future`.
+
+Every promise in the library is a :class:`Promise` (a subclass of :class:`asyncio.Future`) made
+here, so the spec's phrases map one to one onto functions: "a new promise", "a promise resolved
+with", "a promise rejected with", "resolve", "reject", "upon fulfillment", "upon rejection",
+"react", "transform ... with" and "set promise.[[PromiseIsHandled]] to true".
+
+As in JavaScript, reactions never run synchronously: they are scheduled on the event loop when
+the promise settles (``loop.call_soon``), in settlement order.  Awaiting a promise that is already
+settled does not yield to the loop, so a read of a queued chunk completes at once.
+
+A promise marked as handled never logs "Future exception was never retrieved".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+__all__ = [
+    "Promise",
+    "get_loop",
+    "is_promise",
+    "mark_promise_as_handled",
+    "new_promise",
+    "promise_call",
+    "promise_rejected_with",
+    "promise_resolved_with",
+    "react",
+    "reject_promise",
+    "resolve_promise",
+    "set_promise_is_handled_to_true",
+    "transform_promise_with",
+    "upon_fulfillment",
+    "upon_promise",
+    "upon_rejection",
+    "wait_for_all",
+]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class Promise(asyncio.Future[T]):
+    """An :class:`asyncio.Future` that plays the part of a Web IDL promise.
+
+    It behaves exactly like a future (``await`` it, ``add_done_callback``, ``result()``); it
+    additionally remembers whether the spec marked it as handled, in which case a rejection is
+    never reported as "exception was never retrieved".
+    """
+
+    # A class-level default keeps construction on the C fast path (no Python __init__).
+    _handled: bool = False
+
+    def set_exception(self, exception: type | BaseException) -> None:
+        """Reject; a handled promise does not log its exception when it is never retrieved."""
+        super().set_exception(exception)
+        if self._handled:
+            self._log_traceback = False
+
+
+def get_loop() -> asyncio.AbstractEventLoop:
+    """Return the running event loop, or raise a clear :class:`RuntimeError`."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "websocketstream needs a running asyncio event loop: create streams and "
+            "sockets inside a coroutine (for example under asyncio.run())"
+        ) from None
+
+
+def new_promise() -> Promise[Any]:
+    """Web IDL "a new promise": a pending :class:`Promise` on the running loop."""
+    return Promise(loop=get_loop())
+
+
+def promise_resolved_with(value: T) -> Promise[T]:
+    """Web IDL "a promise resolved with" ``value`` (an awaitable is adopted)."""
+    if isinstance(value, asyncio.Future):
+        return adopt(value)
+    p: Promise[T] = Promise(loop=get_loop())
+    if inspect.isawaitable(value):
+        _adopt_awaitable(p, value)
+    else:
+        p.set_result(value)
+    return p
+
+
+def promise_rejected_with(reason: BaseException) -> Promise[Any]:
+    """Web IDL "a promise rejected with" ``reason``."""
+    p: Promise[Any] = Promise(loop=get_loop())
+    p.set_exception(_as_exception(reason))
+    return p
+
+
+def resolve_promise(p: asyncio.Future[T], value: T | None = None) -> None:
+    """Web IDL "resolve ``p`` with ``value``"; a settled (or cancelled) promise is left alone."""
+    if not p.done():
+        p.set_result(value)  # type: ignore[arg-type]
+
+
+def reject_promise(p: asyncio.Future[Any], reason: BaseException) -> None:
+    """Web IDL "reject ``p`` with ``reason``"; a settled (or cancelled) promise is left alone."""
+    if not p.done():
+        p.set_exception(_as_exception(reason))
+
+
+def set_promise_is_handled_to_true(p: asyncio.Future[Any]) -> None:
+    """Web IDL "set ``p``.[[PromiseIsHandled]] to true": never log its rejection."""
+    if isinstance(p, Promise):
+        p._handled = True
+    if p.done():
+        if not p.cancelled():
+            p._log_traceback = False
+    elif not isinstance(p, Promise):
+        p.add_done_callback(_retrieve)
+
+
+mark_promise_as_handled = set_promise_is_handled_to_true
+
+
+def _retrieve(p: asyncio.Future[Any]) -> None:
+    if not p.cancelled():
+        p.exception()
+
+
+def is_promise(value: object) -> bool:
+    """True for an :class:`asyncio.Future` (the library's promise type)."""
+    return isinstance(value, asyncio.Future)
+
+
+def _as_exception(reason: object) -> BaseException:
+    # Futures can only be rejected with exceptions; any other reason is carried by a wrapper.
+    if isinstance(reason, BaseException):
+        return reason
+    return RejectionReason(reason)
+
+
+class RejectionReason(Exception):  # noqa: N818 -- a carrier, not an error kind
+    """Carries a non-exception rejection reason (JavaScript can reject with any value)."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def _settle_from(p: asyncio.Future[Any], source: asyncio.Future[Any]) -> None:
+    if p.done():
+        return
+    if source.cancelled():
+        p.set_exception(asyncio.CancelledError())
+        return
+    exc = source.exception()
+    if exc is not None:
+        p.set_exception(exc)
+    else:
+        p.set_result(source.result())
+
+
+def adopt(source: asyncio.Future[T]) -> Promise[T]:
+    """Return ``source`` if it is already a :class:`Promise`, else a promise that follows it."""
+    if isinstance(source, Promise):
+        return source
+    p: Promise[T] = Promise(loop=get_loop())
+    source.add_done_callback(lambda s: _settle_from(p, s))
+    return p
+
+
+def _adopt_awaitable(p: Promise[Any], value: Awaitable[Any]) -> None:
+    task = asyncio.ensure_future(value)
+    task.add_done_callback(lambda s: _settle_from(p, s))
+
+
+def upon_promise(
+    p: asyncio.Future[T],
+    on_fulfilled: Callable[[T], object] | None,
+    on_rejected: Callable[[BaseException], object] | None,
+) -> None:
+    """Web IDL "react to ``p``": run one of the steps once ``p`` settles (never synchronously).
+
+    The steps' return values are ignored and ``p`` counts as handled.
+    """
+
+    def reaction(settled: asyncio.Future[T]) -> None:
+        if settled.cancelled():
+            if on_rejected is not None:
+                on_rejected(asyncio.CancelledError())
+            return
+        exc = settled.exception()
+        if exc is None:
+            if on_fulfilled is not None:
+                on_fulfilled(settled.result())
+        elif on_rejected is not None:
+            on_rejected(exc)
+
+    p.add_done_callback(reaction)
+
+
+def upon_fulfillment(p: asyncio.Future[T], steps: Callable[[T], object]) -> None:
+    """Web IDL "upon fulfillment of ``p``, run ``steps``"."""
+    upon_promise(p, steps, None)
+
+
+def upon_rejection(p: asyncio.Future[Any], steps: Callable[[BaseException], object]) -> None:
+    """Web IDL "upon rejection of ``p`` with reason r, run ``steps``"."""
+    upon_promise(p, None, steps)
+
+
+def react(
+    p: asyncio.Future[T],
+    on_fulfilled: Callable[[T], object] | None = None,
+    on_rejected: Callable[[BaseException], object] | None = None,
+) -> None:
+    """Alias of :func:`upon_promise` with optional steps."""
+    upon_promise(p, on_fulfilled, on_rejected)
+
+
+def transform_promise_with(
+    p: asyncio.Future[T],
+    on_fulfilled: Callable[[T], Any] | None = None,
+    on_rejected: Callable[[BaseException], Any] | None = None,
+) -> Promise[Any]:
+    """Web IDL "transforming ``p`` with" the steps: like JavaScript's ``then``.
+
+    A step's return value resolves the new promise (a returned future is adopted); an
+    exception raised by a step rejects it.  A missing step passes the outcome through.
+    """
+    result: Promise[Any] = Promise(loop=get_loop())
+
+    def settle_with(steps: Callable[[Any], Any], arg: Any) -> None:
+        try:
+            value = steps(arg)
+        except BaseException as exc:  # noqa: BLE001 -- a rejection, as in JavaScript
+            result.set_exception(exc)
+            return
+        if isinstance(value, asyncio.Future):
+            value.add_done_callback(lambda s: _settle_from(result, s))
+        else:
+            result.set_result(value)
+
+    def reaction(settled: asyncio.Future[T]) -> None:
+        if settled.cancelled():
+            exc: BaseException | None = asyncio.CancelledError()
+        else:
+            exc = settled.exception()
+        if exc is None:
+            if on_fulfilled is None:
+                result.set_result(settled.result())
+            else:
+                settle_with(on_fulfilled, settled.result())
+        elif on_rejected is None:
+            result.set_exception(exc)
+        else:
+            settle_with(on_rejected, exc)
+
+    p.add_done_callback(reaction)
+    return result
+
+
+def promise_call(method: Callable[..., Any] | None, *args: Any) -> Promise[Any]:
+    """Call an underlying source/sink/transformer method and return a promise of its outcome.
+
+    ``None`` gives a promise resolved with ``None``; a plain return value resolves; an exception
+    rejects; a coroutine (``async def``) or other awaitable is run and adopted.
+    """
+    if method is None:
+        return promise_resolved_with(None)
+    try:
+        value = method(*args)
+    except Exception as exc:  # noqa: BLE001 -- the spec turns it into a rejection
+        return promise_rejected_with(exc)
+    return promise_resolved_with(value)
+
+
+def wait_for_all(
+    promises: list[asyncio.Future[Any]],
+    success_steps: Callable[[list[Any]], object],
+    failure_steps: Callable[[BaseException], object],
+) -> None:
+    """Web IDL "wait for all": success with every value in order, or the first rejection."""
+    total = len(promises)
+    if total == 0:
+        get_loop().call_soon(success_steps, [])
+        return
+    values: list[Any] = [None] * total
+    state = {"remaining": total, "rejected": False}
+
+    def fulfilled_at(index: int) -> Callable[[Any], None]:
+        def on_fulfilled(value: Any) -> None:
+            values[index] = value
+            state["remaining"] -= 1
+            if state["remaining"] == 0:
+                success_steps(values)
+
+        return on_fulfilled
+
+    def on_rejected(reason: BaseException) -> None:
+        if not state["rejected"]:
+            state["rejected"] = True
+            failure_steps(reason)
+
+    for index, p in enumerate(promises):
+        upon_promise(p, fulfilled_at(index), on_rejected)

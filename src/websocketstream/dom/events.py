@@ -1,0 +1,285 @@
+"""A minimal DOM ``Event`` / ``EventTarget`` (DOM Standard §2), enough for sockets and signals.
+
+There is no tree: an event's target is the object it is dispatched on, its phase AT_TARGET.
+Listeners run in registration order; an ``on*`` event handler sits at the position of its first
+assignment (HTML "event handler attributes").  A callback may be a plain function, an ``async
+def`` (its coroutine runs as a task) or an object with ``handle_event(event)``.  An exception in a
+listener is reported to the event loop's exception handler and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from .._naming import SnakeCaseHint
+
+if TYPE_CHECKING:
+    from .abort import AbortSignal
+
+__all__ = [
+    "CloseEvent",
+    "Event",
+    "EventHandler",
+    "EventTarget",
+    "MessageEvent",
+]
+
+Listener = Callable[[Any], Any]
+
+
+class Event(SnakeCaseHint):
+    """``Event(type, *, bubbles=False, cancelable=False, composed=False)``."""
+
+    NONE = 0
+    CAPTURING_PHASE = 1
+    AT_TARGET = 2
+    BUBBLING_PHASE = 3
+
+    def __init__(
+        self, type: str, *, bubbles: bool = False, cancelable: bool = False, composed: bool = False
+    ) -> None:
+        self.type = str(type)
+        self.bubbles = bool(bubbles)
+        self.cancelable = bool(cancelable)
+        self.composed = bool(composed)
+        self.target: EventTarget | None = None
+        self.current_target: EventTarget | None = None
+        self.event_phase = Event.NONE
+        self.default_prevented = False
+        self.is_trusted = False
+        self.time_stamp = time.monotonic() * 1000.0
+        self._stop_immediate = False
+        self._dispatching = False
+
+    @property
+    def src_element(self) -> EventTarget | None:
+        """Legacy alias of :attr:`target`."""
+        return self.target
+
+    def prevent_default(self) -> None:
+        """Cancel the event if it is cancelable."""
+        if self.cancelable:
+            self.default_prevented = True
+
+    def stop_propagation(self) -> None:
+        """No effect beyond the target (there is no tree)."""
+
+    def stop_immediate_propagation(self) -> None:
+        """Do not run the remaining listeners."""
+        self._stop_immediate = True
+
+    def composed_path(self) -> list[EventTarget]:
+        """The target alone while dispatching, else an empty list."""
+        return [self.current_target] if self.current_target is not None else []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.type!r})"
+
+
+class MessageEvent(Event):
+    """``MessageEvent("message", data=..., origin=..., last_event_id=..., source=None, ports=())``."""
+
+    def __init__(
+        self,
+        type: str,
+        *,
+        data: Any = None,
+        origin: str = "",
+        last_event_id: str = "",
+        source: Any = None,
+        ports: tuple[Any, ...] = (),
+        bubbles: bool = False,
+        cancelable: bool = False,
+    ) -> None:
+        super().__init__(type, bubbles=bubbles, cancelable=cancelable)
+        self.data = data
+        self.origin = origin
+        self.last_event_id = last_event_id
+        self.source = source
+        self.ports = tuple(ports)
+
+
+class CloseEvent(Event):
+    """``CloseEvent("close", was_clean=False, code=0, reason="")``."""
+
+    def __init__(
+        self,
+        type: str,
+        *,
+        was_clean: bool = False,
+        code: int = 0,
+        reason: str = "",
+        bubbles: bool = False,
+        cancelable: bool = False,
+    ) -> None:
+        super().__init__(type, bubbles=bubbles, cancelable=cancelable)
+        self.was_clean = bool(was_clean)
+        self.code = int(code)
+        self.reason = str(reason)
+
+
+@dataclass(eq=False)
+class _Entry:
+    type: str
+    callback: Any
+    once: bool
+    removed: bool = False
+    handler_name: str | None = None
+
+
+def _report(exc: BaseException) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        traceback.print_exception(exc, file=sys.stderr)
+        return
+    loop.call_exception_handler(
+        {"message": "Exception in event listener", "exception": exc}
+    )
+
+
+class EventTarget(SnakeCaseHint):
+    """``add_event_listener``, ``remove_event_listener``, ``dispatch_event``."""
+
+    def __init__(self) -> None:
+        self._listeners: list[_Entry] = []
+        self._handlers: dict[str, tuple[_Entry, Any]] = {}
+
+    def add_event_listener(
+        self,
+        type: str,
+        callback: Listener | Any | None,
+        *,
+        once: bool = False,
+        signal: AbortSignal | None = None,
+        capture: bool = False,
+        passive: bool | None = None,
+    ) -> None:
+        """Register ``callback`` for events of ``type`` (DOM "add an event listener")."""
+        if callback is None:
+            return
+        if signal is not None and signal.aborted:
+            return
+        for entry in self._listeners:
+            if entry.type == type and entry.callback is callback and entry.handler_name is None:
+                return
+        entry = _Entry(type, callback, bool(once))
+        self._listeners.append(entry)
+        if signal is not None:
+            signal._add_algorithm(lambda: self._remove_entry(entry))
+
+    def remove_event_listener(
+        self, type: str, callback: Listener | Any | None, *, capture: bool = False
+    ) -> None:
+        """Remove a listener registered with :meth:`add_event_listener`."""
+        for entry in self._listeners:
+            if entry.type == type and entry.callback is callback and entry.handler_name is None:
+                self._remove_entry(entry)
+                return
+
+    def _remove_entry(self, entry: _Entry) -> None:
+        entry.removed = True
+        if entry in self._listeners:
+            self._listeners.remove(entry)
+
+    def dispatch_event(self, event: Event) -> bool:
+        """Dispatch ``event`` to this target's listeners; False if it was cancelled."""
+        if event._dispatching:
+            from .exceptions import InvalidStateError
+
+            raise InvalidStateError("The event is already being dispatched.")
+        return self._dispatch(event, trusted=False)
+
+    def _dispatch(self, event: Event, *, trusted: bool = True) -> bool:
+        event.is_trusted = trusted
+        event._dispatching = True
+        event.target = self
+        event.current_target = self
+        event.event_phase = Event.AT_TARGET
+        try:
+            for entry in list(self._listeners):
+                if entry.removed or entry.type != event.type:
+                    continue
+                if entry.once:
+                    self._remove_entry(entry)
+                self._invoke(entry.callback, event)
+                if event._stop_immediate:
+                    break
+        finally:
+            event._dispatching = False
+            event.current_target = None
+            event.event_phase = Event.NONE
+        return not event.default_prevented
+
+    def _invoke(self, callback: Any, event: Event) -> None:
+        try:
+            if hasattr(callback, "handle_event") and not callable(callback):
+                result = callback.handle_event(event)
+            else:
+                result = callback(event)
+            if inspect.iscoroutine(result):
+                task = asyncio.ensure_future(result)
+                task.add_done_callback(_report_task_failure)
+        except Exception as exc:  # noqa: BLE001 -- reported, as the DOM reports listener errors
+            _report(exc)
+
+    # Event handler attributes (HTML §8.1.8.1).
+    def _get_handler(self, name: str) -> Any:
+        entry = self._handlers.get(name)
+        return None if entry is None else entry[1]
+
+    def _set_handler(self, name: str, value: Any) -> None:
+        if not callable(value):
+            value = None  # [LegacyTreatNonObjectAsNull]
+        current = self._handlers.get(name)
+        if value is None:
+            if current is not None:
+                self._remove_entry(current[0])
+                del self._handlers[name]
+            return
+        if current is not None:
+            self._handlers[name] = (current[0], value)
+            return
+        event_type = name[2:]
+
+        def run_handler(event: Event) -> Any:
+            handler = self._get_handler(name)
+            return None if handler is None else handler(event)
+
+        entry = _Entry(event_type, run_handler, False, handler_name=name)
+        self._listeners.append(entry)
+        self._handlers[name] = (entry, value)
+
+
+def _report_task_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _report(task.exception())  # type: ignore[arg-type]
+
+
+T = TypeVar("T", bound=EventTarget)
+
+
+class EventHandler(Generic[T]):
+    """Descriptor for an ``on<type>`` event handler attribute of an :class:`EventTarget`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> EventHandler[T]: ...
+    @overload
+    def __get__(self, obj: T, objtype: type | None = None) -> Listener | None: ...
+    def __get__(self, obj: T | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return obj._get_handler(self.name)
+
+    def __set__(self, obj: T, value: Listener | None) -> None:
+        obj._set_handler(self.name, value)

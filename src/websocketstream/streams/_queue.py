@@ -1,0 +1,73 @@
+"""Queue-with-sizes (Streams Standard §8.1).
+
+A container (a controller) holds ``_queue`` (a deque of ``(value, size)`` pairs) and
+``_queue_total_size``.  These functions are the spec's abstract operations over it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any, Protocol
+
+from ..dom.exceptions import RangeError
+
+__all__ = [
+    "QueueContainer",
+    "dequeue_value",
+    "enqueue_value_with_size",
+    "is_non_negative_number",
+    "peek_queue_value",
+    "reset_queue",
+]
+
+
+class QueueContainer(Protocol):
+    """Anything with the spec's [[queue]] and [[queueTotalSize]] slots."""
+
+    _queue: deque[Any]
+    _queue_total_size: float
+
+
+def is_non_negative_number(v: object) -> bool:
+    """Streams §8.1 IsNonNegativeNumber (bools are not numbers here)."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    return not math.isnan(v) and v >= 0
+
+
+# Streams §8.1 DequeueValue
+def dequeue_value(container: QueueContainer) -> Any:
+    """Remove and return the value at the front of the queue."""
+    assert container._queue
+    value, size = container._queue.popleft()
+    container._queue_total_size -= size
+    if container._queue_total_size < 0:
+        container._queue_total_size = 0  # rounding errors
+    return value
+
+
+# Streams §8.1 EnqueueValueWithSize
+def enqueue_value_with_size(container: QueueContainer, value: Any, size: Any) -> None:
+    """Append ``value`` with ``size``; raises RangeError for a size that is not a finite,
+    non-negative number."""
+    if not is_non_negative_number(size):
+        raise RangeError(f"chunk size must be a non-negative number, not {size!r}")
+    if math.isinf(size):
+        raise RangeError("chunk size must be finite")
+    container._queue.append((value, size))
+    container._queue_total_size += size
+
+
+# Streams §8.1 PeekQueueValue
+def peek_queue_value(container: QueueContainer) -> Any:
+    """The value at the front of the queue."""
+    assert container._queue
+    return container._queue[0][0]
+
+
+# Streams §8.1 ResetQueue
+def reset_queue(container: QueueContainer) -> None:
+    """Empty the queue."""
+    container._queue = deque()
+    container._queue_total_size = 0
