@@ -1,1 +1,90 @@
-"""websocketstream."""
+"""websocketstream: the web platform's WebSocket APIs on asyncio.
+
+``WebSocketStream`` (promise- and stream-based, with backpressure both ways), the WHATWG
+Streams it stands on (``ReadableStream``, ``WritableStream``, ``TransformStream``, ...), the
+DOM objects around them (``DOMException`` and its names, ``WebSocketError``,
+``AbortController``/``AbortSignal``, ``Event``/``EventTarget``, ``Blob``) and a server whose
+connections have the same stream API.
+"""
+
+from .dom import (
+    AbortController,
+    AbortError,
+    AbortSignal,
+    Blob,
+    CloseEvent,
+    DataCloneError,
+    DOMException,
+    DOMSyntaxError,
+    DOMTimeoutError,
+    Event,
+    EventTarget,
+    InvalidAccessError,
+    InvalidStateError,
+    MessageEvent,
+    NetworkError,
+    NotSupportedError,
+    RangeError,
+    SecurityError,
+    WebSocketError,
+)
+from .endpoint import WebSocketCloseInfo, WebSocketOpenInfo
+from .streams import (
+    ByteLengthQueuingStrategy,
+    CountQueuingStrategy,
+    ReadableByteStreamController,
+    ReadableStream,
+    ReadableStreamBYOBReader,
+    ReadableStreamBYOBRequest,
+    ReadableStreamDefaultController,
+    ReadableStreamDefaultReader,
+    ReadResult,
+    TransformStream,
+    TransformStreamDefaultController,
+    WritableStream,
+    WritableStreamDefaultController,
+    WritableStreamDefaultWriter,
+)
+from .websocketstream import WebSocketStream
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "AbortController",
+    "AbortError",
+    "AbortSignal",
+    "Blob",
+    "ByteLengthQueuingStrategy",
+    "CloseEvent",
+    "CountQueuingStrategy",
+    "DOMException",
+    "DOMSyntaxError",
+    "DOMTimeoutError",
+    "DataCloneError",
+    "Event",
+    "EventTarget",
+    "InvalidAccessError",
+    "InvalidStateError",
+    "MessageEvent",
+    "NetworkError",
+    "NotSupportedError",
+    "RangeError",
+    "ReadResult",
+    "ReadableByteStreamController",
+    "ReadableStream",
+    "ReadableStreamBYOBReader",
+    "ReadableStreamBYOBRequest",
+    "ReadableStreamDefaultController",
+    "ReadableStreamDefaultReader",
+    "SecurityError",
+    "TransformStream",
+    "TransformStreamDefaultController",
+    "WebSocketCloseInfo",
+    "WebSocketError",
+    "WebSocketOpenInfo",
+    "WebSocketStream",
+    "WritableStream",
+    "WritableStreamDefaultController",
+    "WritableStreamDefaultWriter",
+    "__version__",
+]

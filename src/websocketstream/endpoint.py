@@ -1,0 +1,347 @@
+"""The stream side of a WebSocketStream, shared by the client and the server's connections.
+
+This module holds the WebSockets Standard's "Feedback to WebSocketStream from the protocol" and
+"Stream operations" algorithms: it turns :class:`~websocketstream.session.Session` events into
+the ``opened``/``closed`` promises and the readable/writable streams, and the streams' pull,
+write, close, abort and cancel into session calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ._naming import SnakeCaseHint
+from ._promise import (
+    Promise,
+    new_promise,
+    promise_rejected_with,
+    promise_resolved_with,
+    reject_promise,
+    resolve_promise,
+    set_promise_is_handled_to_true,
+)
+from .dom.exceptions import InvalidStateError
+from .dom.websocket_error import WebSocketError, to_usv_string, validate_close_code_and_reason
+from .session import Session
+from .streams.default_controller import (
+    create_readable_stream,
+    readable_stream_default_controller_can_close_or_enqueue,
+    readable_stream_default_controller_close,
+    readable_stream_default_controller_enqueue,
+    readable_stream_default_controller_error,
+    readable_stream_default_controller_get_desired_size,
+)
+from .streams.readable import ReadableStream
+from .streams.strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
+from .streams.writable import (
+    WritableStream,
+    create_writable_stream,
+    writable_stream_default_controller_error_if_needed,
+)
+
+__all__ = [
+    "CLOSED",
+    "CLOSING",
+    "CONNECTING",
+    "OPEN",
+    "StreamEndpoint",
+    "WebSocketCloseInfo",
+    "WebSocketOpenInfo",
+    "to_message",
+]
+
+CONNECTING: Final = 0
+OPEN: Final = 1
+CLOSING: Final = 2
+CLOSED: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketOpenInfo:
+    """What ``opened`` resolves to: the two streams, and the negotiated extensions and
+    subprotocol (``""`` when none)."""
+
+    readable: ReadableStream
+    writable: WritableStream
+    extensions: str
+    protocol: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketCloseInfo:
+    """What ``closed`` resolves to after a clean close: the code and reason the peer sent
+    (1005 and ``""`` for a Close frame with no body)."""
+
+    close_code: int | None
+    reason: str = ""
+
+
+def to_message(chunk: Any) -> str | bytes:
+    """Convert a chunk written to the writable: ``str`` is text (lone surrogates become
+    U+FFFD), ``bytes``/``bytearray``/``memoryview`` binary (copied now); else ``TypeError``."""
+    if type(chunk) is str:
+        return to_usv_string(chunk)
+    if type(chunk) is bytes:
+        return chunk
+    if isinstance(chunk, bytearray | memoryview):
+        return bytes(chunk)
+    if isinstance(chunk, str):
+        return to_usv_string(str(chunk))
+    if isinstance(chunk, bytes):
+        return bytes(chunk)
+    raise TypeError(
+        f"a WebSocketStream can write str (text) or bytes, bytearray, memoryview (binary), "
+        f"not {type(chunk).__name__}"
+    )
+
+
+class StreamEndpoint(SnakeCaseHint):
+    """One end of a WebSocket seen through streams: ``opened``, ``closed`` and ``close()``.
+
+    Subclasses make the session (the client connects; the server accepts) and call
+    :meth:`_attach` with it.
+    """
+
+    def __init__(self, readable_strategy: Any = None, writable_strategy: Any = None) -> None:
+        self._ready_state = CONNECTING
+        self._was_ever_connected = False
+        self._handshake_aborted = False
+        self._session: Session | None = None
+        self._readable: ReadableStream | None = None
+        self._writable: WritableStream | None = None
+        self._readable_hwm = extract_high_water_mark(readable_strategy, 1)
+        self._readable_size: SizeAlgorithm = extract_size_algorithm(readable_strategy)
+        self._writable_hwm = extract_high_water_mark(writable_strategy, 1)
+        self._writable_size: SizeAlgorithm = extract_size_algorithm(writable_strategy)
+        self._opened_promise: Promise[WebSocketOpenInfo] = new_promise()
+        self._closed_promise: Promise[WebSocketCloseInfo] = new_promise()
+        # Rejections of these two are reported to whoever awaits them; an application that
+        # only awaits one of them must not get "exception was never retrieved" for the other.
+        set_promise_is_handled_to_true(self._opened_promise)
+        set_promise_is_handled_to_true(self._closed_promise)
+        self._sink_close_promise: Promise[None] | None = None
+        self._write_pending = False
+        self._unsent_at_close = False
+        self._closing_error: InvalidStateError | None = None
+
+    # ----------------------------------------------------------------- public surface
+
+    @property
+    def opened(self) -> Promise[WebSocketOpenInfo]:
+        """Resolves with :class:`WebSocketOpenInfo` once the handshake succeeds."""
+        return self._opened_promise
+
+    @property
+    def closed(self) -> Promise[WebSocketCloseInfo]:
+        """Resolves with :class:`WebSocketCloseInfo` on a clean close; rejects with a
+        :class:`WebSocketError` otherwise."""
+        return self._closed_promise
+
+    def close(self, close_code: int | None = None, reason: str = "") -> None:
+        """Close the connection with an optional code (1000 or 3000-4999) and reason (at
+        most 123 UTF-8 bytes).  Invalid values raise synchronously.  While connecting, the
+        handshake is aborted and the code and reason are ignored."""
+        self._close_the_websocket(close_code, reason)
+
+    # ----------------------------------------------------------------- closing
+
+    # WebSockets §"close the WebSocket"
+    def _close_the_websocket(self, code: int | None = None, reason: str = "") -> None:
+        code, reason = validate_close_code_and_reason(code, reason)
+        if self._ready_state in (CLOSING, CLOSED):
+            return
+        if self._ready_state == CONNECTING:
+            self._fail_the_websocket_connection()
+            self._ready_state = CLOSING
+            return
+        self._ready_state = CLOSING
+        assert self._session is not None
+        self._session.close(code, reason)
+
+    def _fail_the_websocket_connection(self) -> None:
+        """Fail the connection while it is not established (subclasses add their steps)."""
+        if self._session is not None:
+            self._session.abort()
+
+    # WebSockets §"close using reason"
+    def _close_using_reason(self, reason: Any) -> None:
+        code: int | None = None
+        reason_string = ""
+        if isinstance(reason, WebSocketError):
+            code = reason.close_code
+            reason_string = reason.reason
+        try:
+            self._close_the_websocket(code, reason_string)
+        except (InvalidStateError, ValueError, TypeError):
+            self._close_the_websocket()
+
+    # ----------------------------------------------------------------- session events
+
+    def _attach(self, session: Session) -> None:
+        self._session = session
+
+    # WebSockets §"handle WebSocketStream connection establishment"
+    def session_opened(self) -> None:
+        """The handshake succeeded: make the streams and resolve ``opened``."""
+        if self._handshake_aborted or self._ready_state != CONNECTING:
+            return
+        session = self._session
+        assert session is not None
+        self._ready_state = OPEN
+        self._was_ever_connected = True
+        connection = session.connection
+        readable = create_readable_stream(
+            _start_nothing,
+            self._pull_bytes,
+            self._cancel,
+            self._readable_hwm,
+            self._readable_size,
+        )
+        writable = create_writable_stream(
+            _start_nothing,
+            self._write,
+            self._close_sink,
+            self._abort_sink,
+            self._writable_hwm,
+            self._writable_size,
+        )
+        self._readable = readable
+        self._writable = writable
+        resolve_promise(
+            self._opened_promise,
+            WebSocketOpenInfo(readable, writable, connection.extensions, connection.subprotocol),
+        )
+
+    # WebSockets §"handle a WebSocketStream message"
+    def session_message(self, data: str | bytes) -> None:
+        """A message arrived: enqueue it, then apply backpressure if the queue is full."""
+        readable = self._readable
+        if readable is None:
+            return
+        controller = readable._controller
+        if not readable_stream_default_controller_can_close_or_enqueue(controller):
+            return  # the application cancelled the readable: it asked not to get messages
+        readable_stream_default_controller_enqueue(controller, data)
+        # The spec applies backpressure after every message and the pull releases it; applying
+        # it only once the queue is full is equivalent and saves a pull per message.
+        desired = readable_stream_default_controller_get_desired_size(controller)
+        if desired is None or desired <= 0:
+            session = self._session
+            assert session is not None
+            session.apply_backpressure()
+
+    # WebSockets §"the WebSocket closing handshake is started"
+    def session_closing(self) -> None:
+        """The closing handshake started: pending writes fail with InvalidStateError."""
+        if self._ready_state == OPEN:
+            self._ready_state = CLOSING
+        if self._write_pending:
+            self._unsent_at_close = True
+        writable = self._writable
+        if writable is not None and self._sink_close_promise is None:
+            # As Chromium (and the web-platform-tests): once closing starts, the writable is
+            # errored so that pending and later writes reject with InvalidStateError.
+            error = self._closing_error_object()
+            writable_stream_default_controller_error_if_needed(writable._controller, error)
+
+    def _closing_error_object(self) -> InvalidStateError:
+        if self._closing_error is None:
+            self._closing_error = InvalidStateError("Cannot write to a closed WebSocketStream.")
+        return self._closing_error
+
+    # WebSockets §"handle WebSocketStream connection close"
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        """The connection is closed: settle the streams and the promises."""
+        if self._ready_state == CLOSED:
+            return
+        self._ready_state = CLOSED
+        if self._handshake_aborted:
+            return
+        if not self._was_ever_connected:
+            reject_promise(
+                self._opened_promise,
+                WebSocketError._unvalidated(
+                    "WebSocket closed before handshake complete.", close_code=code, reason=reason
+                ),
+            )
+        if self._unsent_at_close:
+            was_clean = False  # data the application wrote was never sent (as Chromium)
+        readable = self._readable
+        writable = self._writable
+        if was_clean:
+            if readable is not None and readable_stream_default_controller_can_close_or_enqueue(
+                readable._controller
+            ):
+                readable_stream_default_controller_close(readable._controller)
+            if writable is not None:
+                writable_stream_default_controller_error_if_needed(
+                    writable._controller, self._closing_error_object()
+                )
+            if self._sink_close_promise is not None:
+                resolve_promise(self._sink_close_promise)
+            resolve_promise(self._closed_promise, WebSocketCloseInfo(code, reason))
+        else:
+            error = WebSocketError._unvalidated(
+                "WebSocket was not cleanly closed.", close_code=code, reason=reason
+            )
+            if readable is not None:
+                readable_stream_default_controller_error(readable._controller, error)
+            if writable is not None:
+                writable_stream_default_controller_error_if_needed(writable._controller, error)
+            if self._sink_close_promise is not None:
+                reject_promise(self._sink_close_promise, error)
+            reject_promise(self._closed_promise, error)
+
+    # ----------------------------------------------------------------- stream operations
+
+    # WebSockets §"pull bytes"
+    def _pull_bytes(self) -> Promise[None]:
+        session = self._session
+        if session is not None:
+            session.release_backpressure()
+        return promise_resolved_with(None)
+
+    # WebSockets §"cancel"
+    def _cancel(self, reason: Any) -> Promise[None]:
+        self._close_using_reason(reason)
+        return promise_resolved_with(None)
+
+    # WebSockets §"write"
+    def _write(self, chunk: Any) -> Promise[None]:
+        try:
+            data = to_message(chunk)
+        except TypeError as exc:
+            return promise_rejected_with(exc)
+        session = self._session
+        assert session is not None
+        if self._ready_state == OPEN and not session.connection.close_expected():
+            session.send(data)
+        if session.has_buffer_space():
+            return promise_resolved_with(None)
+        # "Wait until there is sufficient buffer space": the message is accepted once the
+        # bounded transport buffer drains below its limit.
+        self._write_pending = True
+        waiter = session.wait_for_buffer_space()
+        waiter.add_done_callback(self._write_settled)
+        return waiter
+
+    def _write_settled(self, _: Any) -> None:
+        self._write_pending = False
+
+    # WebSockets §"close" (the sink's close algorithm)
+    def _close_sink(self) -> Promise[None]:
+        # As Chromium and the web-platform-tests: resolves when the closing handshake
+        # completes cleanly, rejects if the close is unclean.
+        self._sink_close_promise = new_promise()
+        self._close_the_websocket()
+        return self._sink_close_promise
+
+    # WebSockets §"abort"
+    def _abort_sink(self, reason: Any) -> Promise[None]:
+        self._close_using_reason(reason)
+        return promise_resolved_with(None)
+
+
+def _start_nothing() -> None:
+    return None

@@ -1,0 +1,432 @@
+"""The session layer: one :class:`asyncio.BufferedProtocol` per WebSocket connection.
+
+A :class:`Session` joins a transport to a Sans-I/O :class:`~websocketstream.protocol.Connection`
+and owns everything time- and flow-related, for ``WebSocketStream``, ``WebSocket`` and the
+server alike:
+
+* **Read pacing.** Messages reach the :class:`SessionHandler` one at a time and only while
+  backpressure is released (:meth:`Session.release_backpressure`; the handler re-applies it per
+  message if it wants).  Unparsed bytes stay in the connection's buffer; the socket is read only
+  while the buffer holds less than ``read_limit`` bytes or a released reader waits for the rest
+  of a message, so memory stays within ``max_size`` + ``read_limit`` + one read.  Once a Close
+  frame was sent or received, every buffered message is handed over (never dropped) and the
+  socket is drained so the closing handshake can finish.
+* **Write pacing.** Frames sent in one loop iteration are coalesced into one
+  ``transport.write`` at the end of the iteration (or at once past ``FLUSH_SIZE``).
+  :meth:`Session.has_buffer_space` is False while the transport's buffer is above its high-water
+  mark (``write_limit``); :meth:`Session.wait_for_buffer_space` waits for it to drain.
+* **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
+  time, or the server keeps TCP open, means an unclean close with code 1006) and the final
+  report (:meth:`SessionHandler.session_closed` with ``was_clean``, code and reason).
+* **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
+  ``ping_timeout`` fails the connection with 1011.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from typing import Any, Final, Protocol
+
+from ._promise import Promise, new_promise, reject_promise, resolve_promise
+from .dom.exceptions import InvalidStateError
+from .protocol.connection import (
+    BINARY,
+    CLOSE,
+    CLOSED,
+    CONNECTING,
+    HANDSHAKE,
+    PONG,
+    REQUEST,
+    TEXT,
+    Connection,
+)
+from .protocol.handshake import HandshakeRequest
+
+__all__ = [
+    "DEFAULT_CLOSE_TIMEOUT",
+    "DEFAULT_READ_LIMIT",
+    "DEFAULT_WRITE_LIMIT",
+    "Session",
+    "SessionHandler",
+]
+
+#: Seconds to wait for the peer's Close frame (and then for the server to end TCP).
+DEFAULT_CLOSE_TIMEOUT: Final = 10.0
+#: Unparsed bytes read ahead of the reader before the socket is paused.
+DEFAULT_READ_LIMIT: Final = 64 * 1024
+#: High-water mark of the transport's write buffer; ``write()`` waits above it.
+DEFAULT_WRITE_LIMIT: Final = 64 * 1024
+#: Queued outgoing bytes that are flushed at once rather than at the end of the iteration.
+FLUSH_SIZE: Final = 64 * 1024
+#: Size of the reused receive buffer.
+RECEIVE_BUFFER_SIZE: Final = 256 * 1024
+
+
+class SessionHandler(Protocol):
+    """What the API layer (WebSocketStream, WebSocket, server connections) implements."""
+
+    def session_opened(self) -> None:
+        """The opening handshake succeeded (client) or was accepted (server)."""
+
+    def session_message(self, data: str | bytes) -> None:
+        """A complete message (``str`` text, ``bytes`` binary)."""
+
+    def session_closing(self) -> None:
+        """The closing handshake started (a Close frame was sent or received)."""
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        """The connection is closed; called exactly once, last."""
+
+
+class Session(asyncio.BufferedProtocol):
+    """One WebSocket connection's I/O: see the module docstring."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        handler: SessionHandler,
+        *,
+        backpressure: bool = True,
+        close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+        ping_interval: float | None = None,
+        ping_timeout: float | None = None,
+        read_limit: int = DEFAULT_READ_LIMIT,
+        write_limit: int = DEFAULT_WRITE_LIMIT,
+        on_request: Callable[[Session, HandshakeRequest], None] | None = None,
+    ) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.connection = connection
+        self.handler = handler
+        self.transport: asyncio.Transport | None = None
+        self._backpressure = backpressure
+        self._close_timeout = close_timeout
+        self._ping_interval = ping_interval
+        self._ping_timeout = ping_timeout
+        self._read_limit = read_limit
+        self._write_limit = write_limit
+        self._on_request = on_request
+        self._buffer = bytearray(RECEIVE_BUFFER_SIZE)
+        self._view = memoryview(self._buffer)
+        self._reading_paused = False
+        self._writing_paused = False
+        self._space_waiters: deque[Promise[None]] = deque()
+        self._flush_handle: asyncio.Handle | None = None
+        self._unflushed = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._ping_handle: asyncio.TimerHandle | None = None
+        self._pong_deadline: asyncio.TimerHandle | None = None
+        self._opened = False
+        self._closing_reported = False
+        self._closed = False
+        self._processing = False
+        #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
+        self.handshake_done: Promise[None] = new_promise()
+        self.handshake_done.add_done_callback(_retrieve)
+        #: Resolved once :meth:`SessionHandler.session_closed` has been called.
+        self.closed: Promise[None] = new_promise()
+
+    # ----------------------------------------------------------------- transport events
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start: write the handshake request (client) and set the write limit."""
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        transport.set_write_buffer_limits(high=self._write_limit)
+        self._flush()
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        """The reused receive buffer (asyncio.BufferedProtocol)."""
+        return self._view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        """Bytes arrived: buffer them in the connection, then hand over what is wanted."""
+        self.connection.receive_data(self._view[:nbytes])
+        self._process()
+
+    def eof_received(self) -> bool | None:
+        """The peer ended its side: let the connection see it, then close the transport."""
+        self.connection.receive_eof()
+        self._process()
+        return None  # close the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The transport is gone: report the close, exactly once."""
+        conn = self.connection
+        conn.receive_eof()
+        self._cancel_timers()
+        self._process()
+        self._report_closed()
+
+    def pause_writing(self) -> None:
+        """The transport's buffer went above ``write_limit``."""
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        """The transport's buffer drained: wake the writers waiting for space."""
+        self._writing_paused = False
+        waiters = self._space_waiters
+        while waiters and not self._writing_paused:
+            resolve_promise(waiters.popleft())
+
+    # ----------------------------------------------------------------- reading
+
+    def apply_backpressure(self) -> None:
+        """Stop handing messages to the handler (WebSocketStream: after each message)."""
+        self._backpressure = True
+
+    def release_backpressure(self) -> None:
+        """Hand over the next message(s) (WebSocketStream: the readable's pull)."""
+        if self._backpressure:
+            self._backpressure = False
+            self._process()
+
+    def _process(self) -> None:
+        # Hand events to the handler while it wants them (or while draining), then flush
+        # replies and adjust the socket's read pause.
+        if self._processing:
+            return
+        self._processing = True
+        try:
+            conn = self.connection
+            if conn.state is CONNECTING:
+                self._handshake_step()
+            handler = self.handler
+            while self._opened and (not self._backpressure or conn.close_expected()):
+                event = conn.next_event()
+                if event is None:
+                    break
+                kind = event[0]
+                if kind == TEXT or kind == BINARY:
+                    handler.session_message(event[1])  # type: ignore[arg-type]
+                elif kind == CLOSE:
+                    self._closing_started()
+                elif kind == PONG:
+                    self._pong_received()
+            if conn.close_expected():
+                self._closing_started()
+            self._flush()
+            if conn.should_close_transport and self.transport is not None:
+                self.transport.close()
+            self._update_reading()
+        finally:
+            self._processing = False
+
+    def _handshake_step(self) -> None:
+        conn = self.connection
+        event = conn.next_event()
+        if event is None:
+            return
+        if event[0] == HANDSHAKE:
+            self._open()
+        elif event[0] == REQUEST:
+            assert self._on_request is not None
+            self._on_request(self, event[1])  # type: ignore[arg-type]
+
+    def accepted(self) -> None:
+        """Server: the handshake response was queued; the connection is open."""
+        self._flush()
+        self._open()
+
+    def _open(self) -> None:
+        self._opened = True
+        resolve_promise(self.handshake_done)
+        self._schedule_ping()
+        self.handler.session_opened()
+
+    def _update_reading(self) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        conn = self.connection
+        want = (
+            not self._opened
+            or not self._backpressure
+            or conn.close_expected()
+            or conn.buffered < self._read_limit
+        )
+        if want:
+            if self._reading_paused:
+                self._reading_paused = False
+                transport.resume_reading()
+        elif not self._reading_paused:
+            self._reading_paused = True
+            transport.pause_reading()
+
+    # ----------------------------------------------------------------- writing
+
+    def has_buffer_space(self) -> bool:
+        """True while a message may be sent without exceeding the write limit."""
+        return not self._writing_paused and self._unflushed < self._write_limit
+
+    def wait_for_buffer_space(self) -> Promise[None]:
+        """A promise resolved once the transport's buffer drains below the limit.
+
+        Rejected with ``InvalidStateError`` when the closing handshake starts first.
+        """
+        waiter: Promise[None] = new_promise()
+        if self.has_buffer_space():
+            resolve_promise(waiter)
+        elif self.connection.close_expected() or self._closed:
+            reject_promise(waiter, InvalidStateError("The WebSocket is closing."))
+        else:
+            if not self._writing_paused:
+                self._flush()  # unflushed bytes count against the limit: hand them over
+                if self.has_buffer_space():
+                    resolve_promise(waiter)
+                    return waiter
+            self._space_waiters.append(waiter)
+        return waiter
+
+    def reject_space_waiters(self, error: BaseException) -> None:
+        """Reject every writer waiting for buffer space (the closing handshake started)."""
+        waiters, self._space_waiters = self._space_waiters, deque()
+        for waiter in waiters:
+            reject_promise(waiter, error)
+
+    def send(self, data: str | bytes) -> None:
+        """Queue a text (``str``) or binary (``bytes``) message; flushed this iteration."""
+        if isinstance(data, str):
+            self.connection.send_text(data)
+        else:
+            self.connection.send_binary(data)
+        self._unflushed += len(data)
+        if self._unflushed >= FLUSH_SIZE:
+            self._flush()
+        elif self._flush_handle is None:
+            self._flush_handle = self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        self._unflushed = 0
+        data = self.connection.data_to_send()
+        if data and self.transport is not None and not self.transport.is_closing():
+            self.transport.write(data)
+
+    @property
+    def buffered_amount(self) -> int:
+        """Bytes handed to the session and not yet written to the socket."""
+        transport = self.transport
+        pending = transport.get_write_buffer_size() if transport is not None else 0
+        return pending + self._unflushed
+
+    # ----------------------------------------------------------------- closing
+
+    def close(self, code: int | None = None, reason: str = "") -> None:
+        """Start the closing handshake (a Close frame; empty body if ``code`` is None), or
+        fail the connection if it is not open yet.  Does nothing once closing started.
+        """
+        conn = self.connection
+        if self._closed or conn.close_expected():
+            return
+        if conn.state is CONNECTING:
+            self.abort()
+            return
+        conn.send_close(code, reason)
+        self._flush()
+        self._closing_started()
+        self._update_reading()
+
+    def fail(self, code: int, reason: str = "") -> None:
+        """Fail the connection with ``code`` (a Close frame if possible, then end TCP)."""
+        if self._closed:
+            return
+        self.connection.fail(code, reason)
+        self._process()
+
+    def abort(self) -> None:
+        """End the TCP connection at once (an unclean close, code 1006)."""
+        if self.transport is not None:
+            self.transport.abort()
+        elif not self._closed:
+            self._report_closed()
+
+    def _closing_started(self) -> None:
+        if self._closing_reported:
+            return
+        self._closing_reported = True
+        self._stop_keepalive()
+        self.reject_space_waiters(InvalidStateError("The WebSocket is closing."))
+        self._arm_close_timer()
+        self.handler.session_closing()
+
+    def _arm_close_timer(self) -> None:
+        if self._close_timeout is None or self._timer is not None:
+            return
+        self._timer = self._loop.call_later(self._close_timeout, self._close_timed_out)
+
+    def _close_timed_out(self) -> None:
+        # No Close from the peer in time, or the server kept TCP open after the handshake.
+        self._timer = None
+        if self.transport is not None:
+            if self.connection.closing_handshake_done:
+                self.transport.close()
+            else:
+                self.transport.abort()
+
+    def _report_closed(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._cancel_timers()
+        conn = self.connection
+        was_clean = (
+            conn.closing_handshake_done and conn.failure is None and conn.state is CLOSED
+        )
+        if not self._opened:
+            was_clean = False
+        reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
+        self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
+        code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
+        self.handler.session_closed(was_clean, code, conn.close_reason)
+        resolve_promise(self.closed)
+
+    def _cancel_timers(self) -> None:
+        for handle in (self._timer, self._flush_handle):
+            if handle is not None:
+                handle.cancel()
+        self._timer = None
+        self._flush_handle = None
+        self._stop_keepalive()
+
+    # ----------------------------------------------------------------- keepalive
+
+    def _schedule_ping(self) -> None:
+        if self._ping_interval is not None and not self._closing_reported:
+            self._ping_handle = self._loop.call_later(self._ping_interval, self._send_ping)
+
+    def _send_ping(self) -> None:
+        self._ping_handle = None
+        if self.connection.close_expected() or self._closed:
+            return
+        self.connection.send_ping(b"")
+        self._flush()
+        if self._ping_timeout is not None:
+            self._pong_deadline = self._loop.call_later(self._ping_timeout, self._ping_timed_out)
+        else:
+            self._schedule_ping()
+
+    def _pong_received(self) -> None:
+        if self._pong_deadline is not None:
+            self._pong_deadline.cancel()
+            self._pong_deadline = None
+            self._schedule_ping()
+
+    def _ping_timed_out(self) -> None:
+        self._pong_deadline = None
+        self.fail(1011, "keepalive ping timeout")
+
+    def _stop_keepalive(self) -> None:
+        for handle in (self._ping_handle, self._pong_deadline):
+            if handle is not None:
+                handle.cancel()
+        self._ping_handle = None
+        self._pong_deadline = None
+
+
+def _retrieve(fut: asyncio.Future[Any]) -> None:
+    if not fut.cancelled():
+        fut.exception()

@@ -1,0 +1,38 @@
+"""The WHATWG Streams Standard on asyncio: readable, writable and transform streams, byte
+streams, piping, tee and queuing strategies.
+
+Names follow the standard (interfaces verbatim, members in snake_case); every promise is an
+:class:`asyncio.Future` that is already running.
+"""
+
+from .readable import ReadableStream, ReadableStreamDefaultReader, ReadResult  # first: cycles
+
+from .byob_reader import ReadableStreamBYOBReader  # noqa: I001
+from .byte_controller import ReadableByteStreamController, ReadableStreamBYOBRequest
+from .default_controller import ReadableStreamDefaultController
+from .iteration import ReadableStreamAsyncIterator
+from .strategies import ByteLengthQueuingStrategy, CountQueuingStrategy
+from .transform import TransformStream, TransformStreamDefaultController
+from .writable import (
+    WritableStream,
+    WritableStreamDefaultController,
+    WritableStreamDefaultWriter,
+)
+
+__all__ = [
+    "ByteLengthQueuingStrategy",
+    "CountQueuingStrategy",
+    "ReadResult",
+    "ReadableByteStreamController",
+    "ReadableStream",
+    "ReadableStreamAsyncIterator",
+    "ReadableStreamBYOBReader",
+    "ReadableStreamBYOBRequest",
+    "ReadableStreamDefaultController",
+    "ReadableStreamDefaultReader",
+    "TransformStream",
+    "TransformStreamDefaultController",
+    "WritableStream",
+    "WritableStreamDefaultController",
+    "WritableStreamDefaultWriter",
+]
