@@ -1,0 +1,500 @@
+"""Client benchmarks: WebSocketStream beside websockets, aiohttp, picows and plain TCP.
+
+One fast local server (``peer_server.py``, picows) runs in its own process; every (client,
+scenario) pair runs in a fresh subprocess, ``--repeat`` times, and the table shows medians and
+the ratios of WebSocketStream to each peer.  Compression is off for every client.
+
+Scenarios:
+
+========== ===============================================================
+echo_bin   round trips/s, 64-byte binary messages, one in flight
+echo_text  round trips/s, 64-character text messages, one in flight
+recv_msgs  messages/s received, 500k x 64 B (``--scale`` shrinks counts)
+recv_mb    MB/s received, 1 GiB in 1 MiB messages
+send_msgs  messages/s sent, 500k x 64 B, until the server has counted them
+send_mb    MB/s sent, 1 GiB in 1 MiB messages
+slow_rss   MiB of RSS growth while the server floods 200 MiB and the app sleeps
+========== ===============================================================
+
+Usage: ``python benchmarks/clients.py [--repeat 3] [--scale 1.0] [--clients ...]
+[--scenarios ...]`` (``make bench-clients``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CLIENTS = ("websocketstream", "websockets", "aiohttp", "picows", "tcp")
+SCENARIOS = ("echo_bin", "echo_text", "recv_msgs", "recv_mb", "send_msgs", "send_mb", "slow_rss")
+MIB = 1 << 20
+MAX_SIZE = 4 * MIB
+SLOW_TOTAL_MIB = 200
+SLOW_SECONDS = 2.0
+
+
+def _counts(scale: float) -> dict[str, int]:
+    return {
+        "echo": max(1000, int(20_000 * scale)),
+        "small": max(10_000, int(500_000 * scale)),
+        "big": max(16, int(1024 * scale)),
+    }
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / MIB
+
+
+async def _sample_rss_growth(seconds: float) -> float:
+    base = _rss_mib()
+    peak = base
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        await asyncio.sleep(0.05)
+        peak = max(peak, _rss_mib())
+    return peak - base
+
+
+# ------------------------------------------------------------------ websocketstream
+
+
+async def run_websocketstream(scenario: str, base: str, n: dict[str, int]) -> float:
+    from websocketstream import WebSocketStream
+
+    async def open_(path: str) -> tuple[Any, Any, Any]:
+        wss = WebSocketStream(base + path, compression=None, max_size=MAX_SIZE)
+        info = await wss.opened
+        return wss, info.readable.get_reader(), info.writable.get_writer()
+
+    if scenario in ("echo_bin", "echo_text"):
+        wss, reader, writer = await open_("/echo")
+        payload: str | bytes = b"x" * 64 if scenario == "echo_bin" else "x" * 64
+        count = n["echo"]
+        t0 = time.perf_counter()
+        for _ in range(count):
+            writer.write(payload)
+            await reader.read()
+        result = count / (time.perf_counter() - t0)
+    elif scenario in ("recv_msgs", "recv_mb"):
+        count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
+        t0 = time.perf_counter()
+        wss, reader, writer = await open_(f"/flood?count={count}&size={size}")
+        got = 0
+        while True:
+            value, _ = await reader.read()
+            if type(value) is str:
+                break
+            got += 1
+        elapsed = time.perf_counter() - t0
+        assert got == count
+        result = count / elapsed if scenario == "recv_msgs" else count * size / elapsed / 1e6
+    elif scenario in ("send_msgs", "send_mb"):
+        count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
+        wss, reader, writer = await open_("/sink")
+        payload = b"x" * size
+        t0 = time.perf_counter()
+        for _ in range(count):
+            if writer.desired_size <= 0:
+                await writer.ready
+            writer.write(payload)
+        writer.write("end")
+        value, _ = await reader.read()
+        elapsed = time.perf_counter() - t0
+        assert int(value.split()[0]) == count
+        result = count / elapsed if scenario == "send_msgs" else count * size / elapsed / 1e6
+    else:  # slow_rss
+        wss, reader, writer = await open_(f"/flood?count={SLOW_TOTAL_MIB}&size={MIB}")
+        await reader.read()
+        result = await _sample_rss_growth(SLOW_SECONDS)
+    wss.close()
+    return result
+
+
+# ------------------------------------------------------------------ websockets
+
+
+async def run_websockets(scenario: str, base: str, n: dict[str, int]) -> float:
+    from websockets.asyncio.client import connect
+
+    def open_(path: str) -> Any:
+        return connect(base + path, compression=None, max_size=MAX_SIZE)
+
+    if scenario in ("echo_bin", "echo_text"):
+        payload: str | bytes = b"x" * 64 if scenario == "echo_bin" else "x" * 64
+        count = n["echo"]
+        async with open_("/echo") as ws:
+            t0 = time.perf_counter()
+            for _ in range(count):
+                await ws.send(payload)
+                await ws.recv()
+            return count / (time.perf_counter() - t0)
+    if scenario in ("recv_msgs", "recv_mb"):
+        count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
+        t0 = time.perf_counter()
+        async with open_(f"/flood?count={count}&size={size}") as ws:
+            got = 0
+            while True:
+                message = await ws.recv()
+                if isinstance(message, str):
+                    break
+                got += 1
+            elapsed = time.perf_counter() - t0
+        assert got == count
+        return count / elapsed if scenario == "recv_msgs" else count * size / elapsed / 1e6
+    if scenario in ("send_msgs", "send_mb"):
+        count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
+        payload = b"x" * size
+        async with open_("/sink") as ws:
+            t0 = time.perf_counter()
+            for _ in range(count):
+                await ws.send(payload)
+            await ws.send("end")
+            reply = await ws.recv()
+            elapsed = time.perf_counter() - t0
+        assert int(str(reply).split()[0]) == count
+        return count / elapsed if scenario == "send_msgs" else count * size / elapsed / 1e6
+    async with open_(f"/flood?count={SLOW_TOTAL_MIB}&size={MIB}") as ws:
+        await ws.recv()
+        return await _sample_rss_growth(SLOW_SECONDS)
+
+
+# ------------------------------------------------------------------ aiohttp
+
+
+async def run_aiohttp(scenario: str, base: str, n: dict[str, int]) -> float:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+
+        def open_(path: str) -> Any:
+            return session.ws_connect(base + path, max_msg_size=MAX_SIZE, compress=0)
+
+        if scenario in ("echo_bin", "echo_text"):
+            count = n["echo"]
+            async with open_("/echo") as ws:
+                t0 = time.perf_counter()
+                if scenario == "echo_bin":
+                    payload = b"x" * 64
+                    for _ in range(count):
+                        await ws.send_bytes(payload)
+                        await ws.receive()
+                else:
+                    text = "x" * 64
+                    for _ in range(count):
+                        await ws.send_str(text)
+                        await ws.receive()
+                return count / (time.perf_counter() - t0)
+        if scenario in ("recv_msgs", "recv_mb"):
+            count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
+            t0 = time.perf_counter()
+            async with open_(f"/flood?count={count}&size={size}") as ws:
+                got = 0
+                while True:
+                    msg = await ws.receive()
+                    if msg.type != aiohttp.WSMsgType.BINARY:
+                        break
+                    got += 1
+                elapsed = time.perf_counter() - t0
+            assert got == count
+            return count / elapsed if scenario == "recv_msgs" else count * size / elapsed / 1e6
+        if scenario in ("send_msgs", "send_mb"):
+            count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
+            payload = b"x" * size
+            async with open_("/sink") as ws:
+                t0 = time.perf_counter()
+                for _ in range(count):
+                    await ws.send_bytes(payload)
+                await ws.send_str("end")
+                msg = await ws.receive()
+                elapsed = time.perf_counter() - t0
+            assert int(msg.data.split()[0]) == count
+            return count / elapsed if scenario == "send_msgs" else count * size / elapsed / 1e6
+        async with open_(f"/flood?count={SLOW_TOTAL_MIB}&size={MIB}") as ws:
+            await ws.receive()
+            return await _sample_rss_growth(SLOW_SECONDS)
+
+
+# ------------------------------------------------------------------ picows
+
+
+async def run_picows(scenario: str, base: str, n: dict[str, int]) -> float:
+    import picows
+
+    loop = asyncio.get_running_loop()
+
+    class Listener(picows.WSListener):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.messages: deque[Any] = deque()
+            self.arrived = asyncio.Event()
+            self.can_write = asyncio.Event()
+            self.can_write.set()
+
+        def pause_writing(self) -> None:
+            self.can_write.clear()
+
+        def resume_writing(self) -> None:
+            self.can_write.set()
+
+        def on_ws_frame(self, transport: Any, frame: Any) -> None:
+            if frame.msg_type == picows.WSMsgType.TEXT:
+                self.messages.append(frame.get_payload_as_utf8_text())
+            elif frame.msg_type == picows.WSMsgType.BINARY:
+                self.messages.append(frame.get_payload_as_bytes())
+            else:
+                return
+            self.arrived.set()
+
+        async def recv(self) -> Any:
+            while not self.messages:
+                self.arrived.clear()
+                await self.arrived.wait()
+            return self.messages.popleft()
+
+    async def open_(path: str) -> tuple[Any, Listener]:
+        transport, listener = await picows.ws_connect(
+            Listener, base + path, max_frame_size=MAX_SIZE
+        )
+        return transport, listener
+
+    del loop
+    if scenario in ("echo_bin", "echo_text"):
+        transport, listener = await open_("/echo")
+        msg_type = picows.WSMsgType.BINARY if scenario == "echo_bin" else picows.WSMsgType.TEXT
+        payload = b"x" * 64
+        count = n["echo"]
+        t0 = time.perf_counter()
+        for _ in range(count):
+            transport.send(msg_type, payload)
+            await listener.recv()
+        result = count / (time.perf_counter() - t0)
+    elif scenario in ("recv_msgs", "recv_mb"):
+        count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
+        t0 = time.perf_counter()
+        transport, listener = await open_(f"/flood?count={count}&size={size}")
+        got = 0
+        while True:
+            message = await listener.recv()
+            if isinstance(message, str):
+                break
+            got += 1
+        elapsed = time.perf_counter() - t0
+        assert got == count
+        result = count / elapsed if scenario == "recv_msgs" else count * size / elapsed / 1e6
+    elif scenario in ("send_msgs", "send_mb"):
+        count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
+        transport, listener = await open_("/sink")
+        payload = b"x" * size
+        binary = picows.WSMsgType.BINARY
+        t0 = time.perf_counter()
+        for _ in range(count):
+            if not listener.can_write.is_set():
+                await listener.can_write.wait()
+            transport.send(binary, payload)
+        transport.send(picows.WSMsgType.TEXT, b"end")
+        reply = await listener.recv()
+        elapsed = time.perf_counter() - t0
+        assert int(reply.split()[0]) == count
+        result = count / elapsed if scenario == "send_msgs" else count * size / elapsed / 1e6
+    else:
+        transport, listener = await open_(f"/flood?count={SLOW_TOTAL_MIB}&size={MIB}")
+        await listener.recv()
+        result = await _sample_rss_growth(SLOW_SECONDS)
+    transport.disconnect()
+    return result
+
+
+# ------------------------------------------------------------------ plain TCP
+
+
+async def run_tcp(scenario: str, base: str, n: dict[str, int]) -> float:
+    if scenario not in ("recv_mb", "send_mb"):
+        raise NotImplementedError
+    host, _, port = base.removeprefix("ws://").partition(":")
+    tcp_port = int(port) + 1
+    total = n["big"] * MIB
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[None] = loop.create_future()
+
+    class Counter(asyncio.Protocol):
+        def __init__(self) -> None:
+            self.received = 0
+            self.can_write = asyncio.Event()
+            self.can_write.set()
+
+        def data_received(self, data: bytes) -> None:
+            self.received += len(data)
+            if scenario == "send_mb" and data.endswith(b"ok\n") and not done.done():
+                done.set_result(None)
+
+        def pause_writing(self) -> None:
+            self.can_write.clear()
+
+        def resume_writing(self) -> None:
+            self.can_write.set()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if not done.done():
+                done.set_result(None)
+
+    t0 = time.perf_counter()
+    transport, protocol = await loop.create_connection(Counter, host, tcp_port)
+    if scenario == "recv_mb":
+        transport.write(f"flood {total}\n".encode())
+        await done
+        assert protocol.received == total
+    else:
+        transport.write(f"sink {total}\n".encode())
+        chunk = b"x" * MIB
+        for _ in range(n["big"]):
+            if not protocol.can_write.is_set():
+                await protocol.can_write.wait()
+            transport.write(chunk)
+        await done
+        transport.close()
+    return total / (time.perf_counter() - t0) / 1e6
+
+
+RUNNERS: dict[str, Callable[[str, str, dict[str, int]], Awaitable[float]]] = {
+    "websocketstream": run_websocketstream,
+    "websockets": run_websockets,
+    "aiohttp": run_aiohttp,
+    "picows": run_picows,
+    "tcp": run_tcp,
+}
+
+UNITS = {
+    "echo_bin": "round trips/s",
+    "echo_text": "round trips/s",
+    "recv_msgs": "msgs/s",
+    "recv_mb": "MB/s",
+    "send_msgs": "msgs/s",
+    "send_mb": "MB/s",
+    "slow_rss": "MiB RSS growth (lower is better)",
+}
+
+
+def _free_port_pair() -> int:
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        try:
+            with socket.socket() as s2:
+                s2.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port pair")
+
+
+def _run_one(client: str, scenario: str, base: str, scale: float) -> float | None:
+    cmd = [sys.executable, __file__, "--one", client, scenario, base, str(scale)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(f"{client}/{scenario} failed:\n{proc.stderr[-2000:]}\n")
+        return None
+    value = json.loads(proc.stdout.strip().splitlines()[-1])
+    return None if value is None else float(value)
+
+
+def _format(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scale", type=float, default=1.0, help="shrink message counts")
+    parser.add_argument("--clients", nargs="*", default=list(CLIENTS), choices=CLIENTS)
+    parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=SCENARIOS)
+    parser.add_argument("--json", help="also write the medians to this file")
+    parser.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.one:
+        client, scenario, base, scale = args.one
+        try:
+            value: float | None = asyncio.run(
+                RUNNERS[client](scenario, base, _counts(float(scale)))
+            )
+        except NotImplementedError:
+            value = None
+        print(json.dumps(value))
+        return
+
+    port = _free_port_pair()
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "peer_server.py"), str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        if server.stdout.readline().strip() != "ready":
+            raise RuntimeError("the benchmark server did not start")
+        base = f"ws://127.0.0.1:{port}"
+        results: dict[str, dict[str, float | None]] = {}
+        for scenario in args.scenarios:
+            results[scenario] = {}
+            for client in args.clients:
+                values = [
+                    v
+                    for v in (
+                        _run_one(client, scenario, base, args.scale) for _ in range(args.repeat)
+                    )
+                    if v is not None
+                ]
+                results[scenario][client] = statistics.median(values) if values else None
+                print(
+                    f"{scenario:10} {client:16} {_format(results[scenario][client]):>14}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait()
+
+    peers = [c for c in args.clients if c not in ("websocketstream",)]
+    header = ["scenario", "unit", *args.clients] + [f"wss/{p}" for p in peers]
+    rows = []
+    for scenario, by_client in results.items():
+        ours = by_client.get("websocketstream")
+        ratios = []
+        for peer in peers:
+            theirs = by_client.get(peer)
+            if ours is None or theirs is None or theirs == 0:
+                ratios.append("-")
+            elif scenario == "slow_rss":
+                ratios.append(f"{theirs / max(ours, 0.1):.2f}x")  # lower RSS is better
+            else:
+                ratios.append(f"{ours / theirs:.2f}x")
+        rows.append(
+            [scenario, UNITS[scenario], *(_format(by_client.get(c)) for c in args.clients), *ratios]
+        )
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).rjust(w) for cell, w in zip(row, widths, strict=True)))
+    print("(ratios: WebSocketStream / peer; for slow_rss, peer growth / ours: >1 is better)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

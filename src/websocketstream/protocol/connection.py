@@ -1,0 +1,831 @@
+"""The connection state machine: Sans-I/O, bytes in, events out.
+
+Usage (the session layer's loop)::
+
+    conn = ClientConnection(host="example.com", port=443, resource="/", secure=True)
+    transport.write(conn.data_to_send())          # the handshake request
+    ...
+    conn.receive_data(chunk)                      # cheap: only buffers
+    while reader_has_demand and (event := conn.next_event()) is not None:
+        handle(event)                             # parses just enough for ONE event
+    if out := conn.data_to_send():                # pongs, Close echoes, ... joined
+        transport.write(out)
+    if conn.should_close_transport:
+        transport.close()
+    ...
+    conn.receive_eof()                            # on eof_received / connection_lost
+
+Events are plain tuples ``(kind, data)``; ``kind`` is an int (for data and control frames, the
+frame's opcode):
+
+==================  ==========================  ===========================================
+kind                data                        when
+==================  ==========================  ===========================================
+``TEXT`` (1)        ``str``                     a complete text message
+``BINARY`` (2)      ``bytes``                   a complete binary message
+``CLOSE`` (8)       :class:`CloseFrame`         the peer's Close (code 1005 if empty body);
+                                                a Close reply was queued if needed
+``PING`` (9)        ``bytes``                   a Ping; the Pong reply is already queued
+``PONG`` (10)       ``bytes``                   a Pong (for keepalive)
+``HANDSHAKE`` (16)  :class:`HandshakeResponse`  client: the server accepted; state is OPEN
+``REQUEST`` (17)    :class:`HandshakeRequest`   server: a valid request; call ``accept()``
+                                                or ``reject()``
+==================  ==========================  ===========================================
+
+``next_event()`` returns None when it needs more bytes, and forever once the connection is
+finished. It never raises on peer input: a violation *fails the connection* (RFC 6455 §7.1.7):
+a Close frame with the RFC code is queued, ``failure`` records code and reason, input is
+ignored from then on, and ``should_close_transport`` becomes True.
+
+Lazy parsing for backpressure: ``receive_data()`` does no parsing, so bytes the reader has not
+asked for stay in the buffer; ``buffered`` says how many. When ``next_event()`` returns None
+while ``buffered`` is large, an incomplete frame is waiting (at most about ``max_size`` bytes):
+keep reading the socket. Control frames behind unread messages are seen only when parsing
+reaches them: once closing starts, drain with ``next_event()`` in a loop.
+
+States (:class:`State`): CONNECTING → OPEN → CLOSING (a Close sent or received, or the
+connection failed) → CLOSED (only through ``receive_eof()``, i.e. the TCP connection is gone,
+or a failed/rejected handshake). A server's ``should_close_transport`` turns True once both
+Close frames are exchanged (RFC 6455 §7.1.1: the server closes TCP first); a client waits for
+the server to close it (``close_expected()``; the session applies its timeout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import IntEnum
+from typing import Final, Literal, TypeAlias
+
+from .close import (
+    ABNORMAL_CLOSURE,
+    LIBRARY_CODES,
+    MAX_REASON_BYTES,
+    MESSAGE_TOO_BIG,
+    NO_STATUS_RECEIVED,
+    PROTOCOL_ERROR,
+    CloseFrame,
+    is_user_code,
+    parse_close,
+    serialize_close,
+)
+from .deflate import PerMessageDeflate
+from .errors import HandshakeError, HandshakeRejected, InvalidState, ProtocolViolation
+from .frames import (
+    FIN,
+    OP_BINARY,
+    OP_CLOSE,
+    OP_PING,
+    OP_PONG,
+    OP_TEXT,
+    REPEAT_KEY,
+    RSV1,
+    build_frame,
+    header,
+    mask_int,
+    masked_small_frame,
+    parse_header,
+    random_mask_keys,
+)
+from .handshake import (
+    ClientHandshake,
+    HandshakeRequest,
+    HandshakeResponse,
+    ServerHandshake,
+    reject_bytes,
+)
+from .messages import MessageAssembler
+
+__all__ = [
+    "BINARY",
+    "CLOSE",
+    "DEFAULT_MAX_SIZE",
+    "HANDSHAKE",
+    "PING",
+    "PONG",
+    "REQUEST",
+    "TEXT",
+    "ClientConnection",
+    "Connection",
+    "Event",
+    "ServerConnection",
+    "State",
+]
+
+TEXT: Final = 1
+BINARY: Final = 2
+CLOSE: Final = 8
+PING: Final = 9
+PONG: Final = 10
+HANDSHAKE: Final = 16
+REQUEST: Final = 17
+
+Event: TypeAlias = (
+    tuple[Literal[1], str]
+    | tuple[Literal[2], bytes]
+    | tuple[Literal[8], CloseFrame]
+    | tuple[Literal[9], bytes]
+    | tuple[Literal[10], bytes]
+    | tuple[Literal[16], HandshakeResponse]
+    | tuple[Literal[17], HandshakeRequest]
+)
+
+#: Default bound on one message's size in bytes (after decompression).
+DEFAULT_MAX_SIZE: Final = 2**20
+_UNLIMITED: Final = 1 << 63
+
+
+class State(IntEnum):
+    """Connection states; the values match ``WebSocket.ready_state``."""
+
+    CONNECTING = 0
+    OPEN = 1
+    CLOSING = 2
+    CLOSED = 3
+
+
+CONNECTING: Final = State.CONNECTING
+OPEN: Final = State.OPEN
+CLOSING: Final = State.CLOSING
+CLOSED: Final = State.CLOSED
+
+
+class Connection:
+    """The shared core of :class:`ClientConnection` and :class:`ServerConnection`.
+
+    A connection made directly starts OPEN (after a handshake done elsewhere); ``client``
+    selects the masking rules (RFC 6455 §5.1), ``deflate`` a negotiated codec.
+    """
+
+    __slots__ = (
+        "_buf",
+        "_can_send",
+        "_chunks",
+        "_chunks_len",
+        "_deflate",
+        "_discard",
+        "_eof",
+        "_fast",
+        "_mask_keys",
+        "_max_fast",
+        "_max_wire",
+        "_msg",
+        "_out",
+        "_pos",
+        "client",
+        "close_rcvd",
+        "close_rcvd_then_sent",
+        "close_sent",
+        "extensions",
+        "failure",
+        "max_size",
+        "should_close_transport",
+        "state",
+        "subprotocol",
+    )
+
+    def __init__(
+        self,
+        *,
+        client: bool,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        deflate: PerMessageDeflate | None = None,
+        state: State = OPEN,
+    ) -> None:
+        if max_size is not None and (not isinstance(max_size, int) or max_size < 0):
+            raise ValueError("max_size must be a non-negative int or None")
+        #: True for the client role (masks what it sends, expects unmasked frames).
+        self.client = client
+        #: Maximum size of a received message in bytes, after decompression (None: no limit).
+        self.max_size = max_size
+        #: Current state.
+        self.state = state
+        #: The Close frame we sent (code 1005 if its body was empty), or None.
+        self.close_sent: CloseFrame | None = None
+        #: The Close frame we received (code 1005 if its body was empty), or None.
+        self.close_rcvd: CloseFrame | None = None
+        #: True if the peer closed first, False if we did, None while neither.
+        self.close_rcvd_then_sent: bool | None = None
+        #: Why this layer failed the connection: (close code, reason); code 1006 when no
+        #: Close frame could be sent (handshake failures). None if it did not fail.
+        self.failure: CloseFrame | None = None
+        #: True once the session should close the TCP connection (after writing
+        #: data_to_send()): a server after the closing handshake, anyone after a failure or
+        #: the peer's EOF.
+        self.should_close_transport = False
+        #: Negotiated subprotocol ("" if none) and extensions ("" if none).
+        self.subprotocol = ""
+        self.extensions = ""
+        self._buf = b""
+        self._pos = 0
+        self._chunks: list[bytes] = []
+        self._chunks_len = 0
+        self._eof = False
+        self._discard = False
+        self._out: list[bytes] = []
+        self._mask_keys: list[int] = []
+        self._max_fast = _UNLIMITED if max_size is None else max_size
+        self._deflate = deflate
+        self._max_wire = _UNLIMITED
+        self._msg = MessageAssembler(max_size, deflate)
+        self._set_deflate(deflate)
+        self._can_send = state is OPEN
+        self._fast = state is OPEN
+
+    def _set_deflate(self, codec: PerMessageDeflate | None) -> None:
+        self._deflate = codec
+        self._msg.set_deflate(codec)
+        if codec is not None and self.max_size is not None:
+            # Compressed payload is buffered before it is inflated: bound it too. Deflate
+            # expands incompressible data by well under 0.1% (+ a few bytes), so a message
+            # within max_size never needs more than this.
+            self._max_wire = self.max_size + (self.max_size >> 10) + 64
+        else:
+            self._max_wire = self._max_fast
+
+    # ---------------------------------------------------------------- inbound
+
+    @property
+    def buffered(self) -> int:
+        """Bytes received and not parsed yet (for the session's read pause)."""
+        return len(self._buf) - self._pos + self._chunks_len
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        """Buffer bytes from the network (copied if not ``bytes``); no parsing happens here."""
+        if self._discard or self.state is CLOSED or not data:
+            return
+        if self._pos >= len(self._buf) and not self._chunks:
+            self._buf = bytes(data)
+            self._pos = 0
+        else:
+            chunk = bytes(data)
+            self._chunks.append(chunk)
+            self._chunks_len += len(chunk)
+
+    def receive_eof(self) -> None:
+        """The peer closed its side of the TCP connection (or the transport was lost).
+
+        Events still buffered remain available from ``next_event()``; the state becomes
+        CLOSED once they are consumed (immediately if nothing is buffered).
+        """
+        if self._eof:
+            return
+        self._eof = True
+        if self._discard or self.buffered == 0:
+            self._finish_eof()
+
+    def _finish_eof(self) -> None:
+        if self.state is CONNECTING:
+            self._handshake_failed("connection closed during the opening handshake")
+            return
+        # RFC 6455 §7.1.5: with no Close frame received, the close code is 1006.
+        self.state = CLOSED
+        self._fast = False
+        self._can_send = False
+        self._discard = True
+        self._drop_input()
+        self.should_close_transport = True
+
+    def _drop_input(self) -> None:
+        self._buf = b""
+        self._pos = 0
+        self._chunks = []
+        self._chunks_len = 0
+
+    def _merge(self) -> None:
+        """Move the pending chunks into the parse buffer (only when they are needed)."""
+        self._buf = b"".join([self._buf[self._pos :], *self._chunks])
+        self._pos = 0
+        self._chunks = []
+        self._chunks_len = 0
+
+    def next_event(self) -> Event | None:
+        """Parse just enough buffered bytes for one event; None if more bytes are needed.
+
+        See the module docstring for the event shapes. Never raises on peer input.
+        """
+        if self._fast:
+            # Fast path: one complete, unfragmented, uncompressed text or binary frame; the
+            # general parser handles everything else (including every error).
+            buf = self._buf
+            pos = self._pos
+            end = len(buf)
+            if self.client:
+                # From a server: unmasked (RFC 6455 §5.1), so b1 is the 7-bit length.
+                if end - pos >= 2:
+                    b0 = buf[pos]
+                    n = buf[pos + 1]
+                    start = pos + 2
+                    if n < 126:
+                        stop = start + n
+                    elif n == 126 and end - start >= 2:
+                        n = (buf[start] << 8) | buf[start + 1]
+                        start += 2
+                        stop = start + n
+                    else:
+                        stop = end + 1
+                    if stop <= end and n <= self._max_fast:
+                        if b0 == 0x82:
+                            self._pos = stop
+                            return (BINARY, buf[start:stop])
+                        if b0 == 0x81:
+                            try:
+                                text = buf[start:stop].decode()
+                            except UnicodeDecodeError:
+                                pass
+                            else:
+                                self._pos = stop
+                                return (TEXT, text)
+            elif end - pos >= 6:
+                # From a client: masked (RFC 6455 §5.1); unmasked frames miss the fast path.
+                b0 = buf[pos]
+                n = buf[pos + 1] ^ 0x80
+                if n < 126:
+                    start = pos + 6
+                    stop = start + n
+                elif n == 126 and end - pos >= 8:
+                    n = (buf[pos + 2] << 8) | buf[pos + 3]
+                    start = pos + 8
+                    stop = start + n
+                else:
+                    stop = end + 1
+                if stop <= end and n <= self._max_fast and b0 in (0x81, 0x82):
+                    key = int.from_bytes(buf[start - 4 : start], "little")
+                    payload = mask_int(buf[start:stop], key)
+                    if b0 == 0x82:
+                        self._pos = stop
+                        return (BINARY, payload)
+                    try:
+                        text = payload.decode()
+                    except UnicodeDecodeError:
+                        pass
+                    else:
+                        self._pos = stop
+                        return (TEXT, text)
+        return self._next_event_slow()
+
+    def _next_event_slow(self) -> Event | None:
+        try:
+            return self._parse()
+        except ProtocolViolation as exc:
+            self._fail(exc.code, exc.reason)
+            return None
+
+    def _parse(self) -> Event | None:
+        """The general parser: any frame, fragmented and compressed messages, errors."""
+        while True:
+            state = self.state
+            if state is CONNECTING:
+                return self._handshake_step()
+            if self._discard or state is CLOSED:
+                return None
+            buf = self._buf
+            pos = self._pos
+            parsed = parse_header(buf, pos)
+            if parsed is None:
+                if self._chunks:
+                    self._merge()
+                    continue
+                if self._eof:
+                    self._finish_eof()
+                return None
+            b0, b1, length, start = parsed
+            opcode = b0 & 0x0F
+            fin = b0 & FIN
+            rsv1 = b0 & RSV1
+            if b0 & 0x30:
+                # RFC 6455 §5.2: RSV2/RSV3 must be 0 (no negotiated extension defines them).
+                raise ProtocolViolation(PROTOCOL_ERROR, "reserved bits set")
+            if rsv1 and (self._deflate is None or opcode == 0 or opcode >= 8):
+                # RFC 6455 §5.2: RSV1 needs an extension; RFC 7692 §6.1: only on the first
+                # frame of a data message.
+                raise ProtocolViolation(PROTOCOL_ERROR, "RSV1 set without permessage-deflate")
+            masked = b1 & 0x80
+            if self.client:
+                if masked:
+                    # RFC 6455 §5.1: a client fails on a masked frame from the server.
+                    raise ProtocolViolation(PROTOCOL_ERROR, "masked frame from server")
+            elif not masked:
+                # RFC 6455 §5.1: a server fails on an unmasked frame from the client.
+                raise ProtocolViolation(PROTOCOL_ERROR, "unmasked frame from client")
+            if length < 0:
+                # RFC 6455 §5.2: a 64-bit length has its most significant bit 0.
+                raise ProtocolViolation(PROTOCOL_ERROR, "invalid frame length")
+            msg = self._msg
+            if opcode >= 8:
+                if opcode > OP_PONG:
+                    # RFC 6455 §5.2: reserved control opcodes.
+                    raise ProtocolViolation(PROTOCOL_ERROR, f"reserved opcode {opcode}")
+                if not fin:
+                    # RFC 6455 §5.5: control frames are not fragmented.
+                    raise ProtocolViolation(PROTOCOL_ERROR, "fragmented control frame")
+                if length > 125:
+                    # RFC 6455 §5.5: control frame payloads are ≤ 125 bytes.
+                    raise ProtocolViolation(PROTOCOL_ERROR, "control frame too long")
+            elif opcode > OP_BINARY:
+                # RFC 6455 §5.2: reserved data opcodes.
+                raise ProtocolViolation(PROTOCOL_ERROR, f"reserved opcode {opcode}")
+            elif opcode == 0:
+                if not msg.opcode:
+                    # RFC 6455 §5.4: a continuation frame needs a message in progress.
+                    raise ProtocolViolation(PROTOCOL_ERROR, "unexpected continuation frame")
+                if msg.compressed:
+                    if msg.wire + length > self._max_wire:
+                        raise ProtocolViolation(MESSAGE_TOO_BIG, "message too big")
+                elif msg.size + length > self._max_fast:
+                    # RFC 6455 §10.4: refuse before buffering the payload.
+                    raise ProtocolViolation(MESSAGE_TOO_BIG, "message too big")
+            else:
+                if msg.opcode:
+                    # RFC 6455 §5.4: fragments of two messages are not interleaved.
+                    raise ProtocolViolation(PROTOCOL_ERROR, "expected a continuation frame")
+                if length > (self._max_wire if rsv1 else self._max_fast):
+                    # RFC 6455 §10.4: refuse before buffering the payload.
+                    raise ProtocolViolation(MESSAGE_TOO_BIG, "message too big")
+            if masked:
+                key_at = start
+                start += 4
+            stop = start + length
+            if stop > len(buf):
+                if len(buf) + self._chunks_len >= stop:
+                    self._merge()
+                    continue
+                if self._eof:
+                    self._finish_eof()
+                return None
+            self._pos = stop
+            payload = buf[start:stop]
+            if masked:
+                payload = mask_int(payload, int.from_bytes(buf[key_at : key_at + 4], "little"))
+            if opcode == OP_PING:
+                if self.close_sent is None:
+                    # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
+                    self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
+                return (PING, payload)
+            if opcode == OP_PONG:
+                return (PONG, payload)
+            if opcode == OP_CLOSE:
+                return self._receive_close(payload)
+            if opcode:
+                msg.start(opcode, bool(rsv1))
+                self._fast = False
+            message = msg.add(payload, bool(fin))
+            if message is None:
+                continue
+            self._fast = True
+            if type(message) is str:
+                return (TEXT, message)
+            assert isinstance(message, bytes)
+            return (BINARY, message)
+
+    def _receive_close(self, payload: bytes) -> Event:
+        frame = parse_close(payload)
+        self.close_rcvd = frame
+        if self.close_sent is None:
+            # RFC 6455 §5.5.1: reply with a Close frame, echoing the status code.
+            self.close_rcvd_then_sent = True
+            body = b"" if frame.code == NO_STATUS_RECEIVED else payload[:2]
+            self._send_close_frame(body, CloseFrame(frame.code, ""))
+        # RFC 6455 §5.5.1: nothing after a Close frame is processed.
+        self._discard = True
+        self._fast = False
+        self._drop_input()
+        self.state = CLOSING
+        if not self.client or self._eof:
+            # RFC 6455 §7.1.1: the server closes the TCP connection first.
+            self.should_close_transport = True
+        if self._eof:
+            self._finish_eof()
+        return (CLOSE, frame)
+
+    # ---------------------------------------------------------------- handshake
+
+    def _handshake_step(self) -> Event | None:
+        raise NotImplementedError  # pragma: no cover - only the subclasses handshake
+
+    def _take_input(self) -> bytes:
+        data = b"".join([self._buf[self._pos :], *self._chunks])
+        self._drop_input()
+        return data
+
+    def _opened(self, trailing: bytes, codec: PerMessageDeflate | None) -> None:
+        self.state = OPEN
+        self._set_deflate(codec)
+        self._can_send = True
+        self._fast = True
+        pending = self._take_input()
+        self._buf = trailing + pending if pending else trailing
+        if self._eof and not self._buf:
+            self._finish_eof()
+
+    def _handshake_failed(self, message: str, code: int = ABNORMAL_CLOSURE) -> None:
+        self.failure = CloseFrame(code, message)
+        self.state = CLOSED
+        self._discard = True
+        self._can_send = False
+        self._drop_input()
+        self.should_close_transport = True
+
+    # ---------------------------------------------------------------- outbound
+
+    def data_to_send(self) -> bytes:
+        """All bytes queued for the network, joined (b"" if none); the queue is emptied."""
+        out = self._out
+        if not out:
+            return b""
+        self._out = []
+        return b"".join(out)
+
+    def _next_key(self) -> int | None:
+        """A fresh masking key for a client (RFC 6455 §5.3), None for a server."""
+        if not self.client:
+            return None
+        if not self._mask_keys:
+            self._mask_keys = random_mask_keys()
+        return self._mask_keys.pop()
+
+    def _check_can_send(self) -> None:
+        if not self._can_send:
+            if self.state is CONNECTING:
+                raise InvalidState("the connection is not open yet")
+            raise InvalidState("a Close frame was sent: no more data can be sent")
+
+    def send_text(self, data: str) -> None:
+        """Queue a text message (one frame; compressed if negotiated and worth it).
+
+        Raises InvalidState unless OPEN and no Close was sent; TypeError if not a str;
+        UnicodeEncodeError (a ValueError) for lone surrogates.
+        """
+        if not self._can_send:
+            self._check_can_send()
+        if not isinstance(data, str):
+            raise TypeError(f"text must be str, not {type(data).__name__}")
+        self._queue_message(FIN | OP_TEXT, data.encode("utf-8"))
+
+    def send_binary(self, data: bytes | bytearray | memoryview) -> None:
+        """Queue a binary message (copied now if not ``bytes``).
+
+        Raises InvalidState unless OPEN and no Close was sent; TypeError for other types.
+        """
+        if not self._can_send:
+            self._check_can_send()
+        if type(data) is not bytes:
+            if not isinstance(data, (bytes, bytearray, memoryview)):
+                raise TypeError(f"binary data must be bytes-like, not {type(data).__name__}")
+            data = bytes(data)
+        n = len(data)
+        if n < 126 and self._deflate is None and self.client:
+            # Hot path (small client message): frames.masked_small_frame(), inlined.
+            keys = self._mask_keys
+            if not keys:
+                keys = self._mask_keys = random_mask_keys()
+            key = keys.pop()
+            rep = key * REPEAT_KEY[(n + 3) >> 2]
+            if n & 3:
+                rep &= (1 << (n << 3)) - 1
+            x = int.from_bytes(data, "little") ^ rep
+            self._out.append((x << 48 | 0x8082 | n << 8 | key << 16).to_bytes(n + 6, "little"))
+            return
+        self._queue_message(FIN | OP_BINARY, data)
+
+    def _queue_message(self, b0: int, payload: bytes) -> None:
+        """Append one whole-message frame to the output (the send hot path)."""
+        if self._deflate is not None:
+            compressed = self._deflate.compress(payload)
+            if compressed is not None:
+                payload = compressed
+                b0 |= RSV1  # RFC 7692 §6: RSV1 marks a compressed message.
+        n = len(payload)
+        if not self.client:
+            self._out += (header(b0, n, False), payload)
+            return
+        # RFC 6455 §5.3: a client masks every frame with a fresh key.
+        keys = self._mask_keys
+        if not keys:
+            keys = self._mask_keys = random_mask_keys()
+        key = keys.pop()
+        if n < 126:
+            self._out.append(masked_small_frame(b0, payload, key))
+        else:
+            head = header(b0, n, True) + key.to_bytes(4, "little")
+            self._out += (head, mask_int(payload, key))
+
+    def _control_payload(self, data: bytes | bytearray | memoryview | str) -> bytes:
+        if isinstance(data, str):
+            payload = data.encode("utf-8")
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            payload = bytes(data)
+        else:
+            raise TypeError(f"control data must be bytes-like or str, not {type(data).__name__}")
+        if len(payload) > 125:
+            # RFC 6455 §5.5: control frame payloads are ≤ 125 bytes.
+            raise ValueError("control frame payload longer than 125 bytes")
+        return payload
+
+    def send_ping(self, data: bytes | bytearray | memoryview | str = b"") -> None:
+        """Queue a Ping (≤ 125 bytes). Raises InvalidState unless OPEN and no Close sent."""
+        self._check_can_send()
+        self._out += build_frame(FIN | OP_PING, self._control_payload(data), self._next_key())
+
+    def send_pong(self, data: bytes | bytearray | memoryview | str = b"") -> None:
+        """Queue an unsolicited Pong (≤ 125 bytes; a heartbeat, RFC 6455 §5.5.3)."""
+        self._check_can_send()
+        self._out += build_frame(FIN | OP_PONG, self._control_payload(data), self._next_key())
+
+    def send_close(self, code: int | None = None, reason: str = "") -> None:
+        """Start the closing handshake: queue a Close frame (empty body when ``code`` is None).
+
+        ``code`` is 1000, 3000-4999 or a code the library uses (1001-1003, 1007-1011);
+        ``reason`` at most 123 UTF-8 bytes and only with a code (ValueError/TypeError
+        otherwise). Raises InvalidState unless OPEN and no Close was sent yet.
+        """
+        self._check_can_send()
+        body = serialize_close(code, reason)
+        self.close_rcvd_then_sent = False
+        self._send_close_frame(
+            body, CloseFrame(NO_STATUS_RECEIVED if code is None else code, reason)
+        )
+        self.state = CLOSING
+
+    def _send_close_frame(self, body: bytes, frame: CloseFrame) -> None:
+        self.close_sent = frame
+        self._can_send = False
+        self._out += build_frame(FIN | OP_CLOSE, body, self._next_key())
+
+    def fail(self, code: int, reason: str = "") -> None:
+        """Fail the connection (RFC 6455 §7.1.7): queue a Close with ``code`` if none was
+        sent, stop processing input and ask the session to close the transport.
+
+        Also what the layer does itself on a peer violation. A reason too long for a Close
+        frame is truncated. Raises ValueError for a code that may not be sent.
+        """
+        if not (is_user_code(code) or code in LIBRARY_CODES):
+            raise ValueError(f"close code {code} may not be sent")
+        self._fail(code, reason)
+
+    def _fail(self, code: int, reason: str) -> None:
+        state = self.state
+        if state is CLOSED or (self._discard and self.should_close_transport):
+            return
+        if state is CONNECTING:
+            self._handshake_failed(reason, code)
+            return
+        self.failure = CloseFrame(code, reason)
+        if self.close_sent is None:
+            # RFC 6455 §5.5: the reason must fit in the frame; cut at a character boundary.
+            short = reason.encode("utf-8")[:MAX_REASON_BYTES].decode("utf-8", "ignore")
+            self.close_rcvd_then_sent = self.close_rcvd is not None
+            self._send_close_frame(
+                code.to_bytes(2, "big") + short.encode("utf-8"), CloseFrame(code, short)
+            )
+        self.state = CLOSING
+        self._discard = True
+        self._fast = False
+        self._can_send = False
+        self._drop_input()
+        self.should_close_transport = True
+        if self._eof:
+            self._finish_eof()
+
+    # ---------------------------------------------------------------- closing
+
+    def close_expected(self) -> bool:
+        """True once the TCP connection is expected to end (closing handshake started,
+        connection failed, or EOF): the session arms its close timeout.
+        """
+        return self.state >= CLOSING
+
+    @property
+    def close_code(self) -> int:
+        """The WebSocket connection close code (RFC 6455 §7.1.5): the received Close frame's
+        code, 1005 if it had no body, 1006 if no Close frame was received.
+        """
+        return self.close_rcvd.code if self.close_rcvd is not None else ABNORMAL_CLOSURE
+
+    @property
+    def close_reason(self) -> str:
+        """The received Close frame's reason ("" if none was received)."""
+        return self.close_rcvd.reason if self.close_rcvd is not None else ""
+
+    @property
+    def closing_handshake_done(self) -> bool:
+        """True when a Close frame was both sent and received (a clean close, WHATWG, once
+        the TCP connection is closed).
+        """
+        return self.close_sent is not None and self.close_rcvd is not None
+
+
+class ClientConnection(Connection):
+    """A client connection: queues the handshake request at construction, then frames.
+
+    Arguments are those of :class:`~.handshake.ClientHandshake` plus ``max_size``.
+    User errors (bad protocols or headers) raise ``TypeError``/``ValueError`` here.
+    """
+
+    __slots__ = ("handshake", "response")
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        resource: str = "/",
+        secure: bool = False,
+        protocols: Sequence[str] = (),
+        headers: Iterable[tuple[str, str]] = (),
+        compression: str | None = "deflate",
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        key: str | None = None,
+    ) -> None:
+        super().__init__(client=True, max_size=max_size, state=CONNECTING)
+        #: The handshake in progress or done.
+        self.handshake = ClientHandshake(
+            host=host,
+            port=port,
+            resource=resource,
+            secure=secure,
+            protocols=protocols,
+            headers=headers,
+            compression=compression,
+            key=key,
+        )
+        #: The server's 101 response, once accepted.
+        self.response: HandshakeResponse | None = None
+        self._out.append(self.handshake.request)
+
+    def _handshake_step(self) -> Event | None:
+        data = self._take_input()
+        try:
+            result = self.handshake.receive(data, self._eof)
+        except HandshakeError as exc:
+            self._handshake_failed(str(exc))
+            return None
+        if result is None:
+            return None
+        response, trailing = result
+        self.response = response
+        self.subprotocol = response.subprotocol
+        self.extensions = response.extensions
+        self._opened(trailing, self.handshake.deflate)
+        return (HANDSHAKE, response)
+
+
+class ServerConnection(Connection):
+    """A server connection: parses the client's request, then ``accept()`` or ``reject()``.
+
+    ``compression`` is "deflate" (accept a permessage-deflate offer) or None.
+    """
+
+    __slots__ = ("handshake", "request")
+
+    def __init__(
+        self, *, compression: str | None = "deflate", max_size: int | None = DEFAULT_MAX_SIZE
+    ) -> None:
+        super().__init__(client=False, max_size=max_size, state=CONNECTING)
+        #: The handshake in progress or done.
+        self.handshake = ServerHandshake(compression=compression)
+        #: The client's valid request, once received.
+        self.request: HandshakeRequest | None = None
+
+    def _handshake_step(self) -> Event | None:
+        if self.request is not None:
+            return None  # waiting for accept() or reject()
+        data = self._take_input()
+        try:
+            request = self.handshake.receive(data, self._eof)
+        except HandshakeRejected as exc:
+            self._out.append(reject_bytes(exc.status, str(exc) + "\n", exc.headers))
+            self._handshake_failed(str(exc))
+            return None
+        except HandshakeError as exc:
+            self._handshake_failed(str(exc))
+            return None
+        if request is None:
+            return None
+        self.request = request
+        return (REQUEST, request)
+
+    def accept(
+        self, subprotocol: str | None = None, headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Accept the request: queue the 101 response; the state becomes OPEN.
+
+        ``subprotocol`` must be one the client offered (ValueError otherwise).
+        """
+        if self.state is not CONNECTING or self.request is None:
+            raise InvalidState("no handshake request to accept")
+        response, trailing, codec = self.handshake.accept(subprotocol, headers)
+        self._out.append(response)
+        self.subprotocol = subprotocol or ""
+        self.extensions = codec.response if codec is not None else ""
+        self._opened(trailing, codec)
+
+    def reject(
+        self, status: int = 403, body: str = "", headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        """Refuse the handshake with an HTTP error response; the connection ends."""
+        if self.state is not CONNECTING:
+            raise InvalidState("the handshake is over")
+        if not 400 <= status <= 599:
+            raise ValueError("status must be an HTTP error (400-599)")
+        self._out.append(reject_bytes(status, body, headers))
+        self._handshake_failed(f"rejected with HTTP {status}")

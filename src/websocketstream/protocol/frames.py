@@ -1,0 +1,182 @@
+"""Frame codec (RFC 6455 §5.2): header parsing, frame building, masking.
+
+Written for speed, with no per-frame objects: :func:`parse_header` reads a header straight out
+of a ``bytes`` buffer at an offset and returns plain ints; :func:`build_frame` returns the
+pieces of a frame (header, masking key, payload) for the caller to append to its output list,
+using precomputed 2-byte headers for small payloads. Masking XORs the payload with the key as
+two big integers, a C-level operation. Masking keys come from :func:`random_mask_keys`, which
+unpacks a batch of 1024 keys from one ``os.urandom`` call (RFC 6455 §5.3 wants unpredictable
+keys: a cryptographic source, amortised, costs no more than ``random.getrandbits``).
+
+This module is the seam where a compiled accelerator could replace the codec.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from typing import Final
+
+__all__ = [
+    "CONTROL_OPCODES",
+    "DATA_OPCODES",
+    "FIN",
+    "MASK_BIT",
+    "OP_BINARY",
+    "OP_CLOSE",
+    "OP_CONTINUATION",
+    "OP_PING",
+    "OP_PONG",
+    "OP_TEXT",
+    "REPEAT_KEY",
+    "RSV1",
+    "build_frame",
+    "header",
+    "mask",
+    "mask_int",
+    "masked_small_frame",
+    "parse_header",
+    "random_mask_keys",
+]
+
+# RFC 6455 §5.2 / §11.8: opcodes.
+OP_CONTINUATION: Final = 0x0
+OP_TEXT: Final = 0x1
+OP_BINARY: Final = 0x2
+OP_CLOSE: Final = 0x8
+OP_PING: Final = 0x9
+OP_PONG: Final = 0xA
+DATA_OPCODES: Final = frozenset({OP_CONTINUATION, OP_TEXT, OP_BINARY})
+CONTROL_OPCODES: Final = frozenset({OP_CLOSE, OP_PING, OP_PONG})
+
+FIN: Final = 0x80
+RSV1: Final = 0x40
+MASK_BIT: Final = 0x80
+
+_PACK16 = struct.Struct("!BBH").pack
+_PACK64 = struct.Struct("!BBQ").pack
+
+# Precomputed 2-byte headers for the first bytes we send most: FIN + opcode (± RSV1).
+_COMMON_B0: Final = (
+    FIN | OP_TEXT,
+    FIN | OP_BINARY,
+    FIN | RSV1 | OP_TEXT,
+    FIN | RSV1 | OP_BINARY,
+    FIN | OP_CLOSE,
+    FIN | OP_PING,
+    FIN | OP_PONG,
+)
+_SMALL_HEADERS: Final[dict[int, tuple[bytes, ...]]] = {
+    b0: tuple(bytes((b0, b1)) for b1 in range(256)) for b0 in _COMMON_B0
+}
+
+
+def header(b0: int, length: int, masked: bool) -> bytes:
+    """The frame header for first byte ``b0`` and a payload of ``length`` bytes (no key).
+
+    RFC 6455 §5.2: 7-bit length up to 125, then 16-bit (126) and 64-bit (127), minimal form.
+    """
+    mbit = MASK_BIT if masked else 0
+    if length < 126:
+        small = _SMALL_HEADERS.get(b0)
+        if small is not None:
+            return small[mbit | length]
+        return bytes((b0, mbit | length))
+    if length < 65536:
+        return _PACK16(b0, mbit | 126, length)
+    return _PACK64(b0, mbit | 127, length)
+
+
+# REPEAT_KEY[w] * key repeats a 32-bit key w times (as a little-endian integer): cheaper than
+# building the repeated key as bytes for small payloads.
+REPEAT_KEY_WORDS: Final = 64
+REPEAT_KEY: Final = tuple(sum(1 << (32 * i) for i in range(w)) for w in range(REPEAT_KEY_WORDS + 1))
+
+
+def mask_int(payload: bytes | bytearray | memoryview, key: int) -> bytes:
+    """XOR ``payload`` with a masking key given as the little-endian integer of its 4 bytes
+    (RFC 6455 §5.3: byte i is XORed with key byte i mod 4). Masking and unmasking are the same.
+    """
+    n = len(payload)
+    words = (n + 3) >> 2
+    if words <= REPEAT_KEY_WORDS:
+        keys = key * REPEAT_KEY[words]
+    else:
+        keys = int.from_bytes(key.to_bytes(4, "little") * words, "little")
+    x = int.from_bytes(payload, "little") ^ keys
+    if n & 3:
+        return x.to_bytes(words << 2, "little")[:n]
+    return x.to_bytes(n, "little")
+
+
+def mask(payload: bytes | bytearray | memoryview, key: bytes) -> bytes:
+    """XOR ``payload`` with the 4-byte masking ``key`` repeated (RFC 6455 §5.3)."""
+    return mask_int(payload, int.from_bytes(key, "little"))
+
+
+_KEY_BATCH: Final = 1024
+_UNPACK_KEYS: Final = struct.Struct(f"<{_KEY_BATCH}I").unpack
+
+
+def random_mask_keys() -> list[int]:
+    """A batch of unpredictable masking keys from ``os.urandom`` (RFC 6455 §5.3), each the
+    little-endian integer of its 4 bytes (the form :func:`mask_int` takes).
+    """
+    return list(_UNPACK_KEYS(os.urandom(4 * _KEY_BATCH)))
+
+
+def masked_small_frame(b0: int, payload: bytes, key: int) -> bytes:
+    """A whole masked frame with a payload under 126 bytes, built as one integer: first
+    byte, MASK | length, the key's 4 bytes, then the masked payload (RFC 6455 §5.2, §5.3).
+    """
+    n = len(payload)
+    keys = key * REPEAT_KEY[(n + 3) >> 2]
+    if n & 3:
+        keys &= (1 << (n << 3)) - 1
+    x = int.from_bytes(payload, "little") ^ keys
+    return (x << 48 | b0 | (0x80 | n) << 8 | key << 16).to_bytes(n + 6, "little")
+
+
+def build_frame(
+    b0: int, payload: bytes, key: int | None
+) -> tuple[bytes, bytes] | tuple[bytes, bytes, bytes]:
+    """Frame pieces for first byte ``b0`` and ``payload``: ``(header, payload)`` unmasked, or
+    ``(header, key, masked payload)`` when a masking ``key`` is given (a client, RFC 6455
+    §5.3; the little-endian integer of the key's bytes).
+
+    Append them to an output list; join once before writing.
+    """
+    if key is None:
+        return header(b0, len(payload), False), payload
+    return header(b0, len(payload), True), key.to_bytes(4, "little"), mask_int(payload, key)
+
+
+def parse_header(buf: bytes, pos: int) -> tuple[int, int, int, int] | None:
+    """Parse the frame header that starts at ``buf[pos]``.
+
+    Returns ``(b0, b1, length, payload_start)`` where ``payload_start`` is the offset of the
+    masking key (if the MASK bit of ``b1`` is set) or else of the payload; ``length`` is the
+    payload length, or -1 for a 64-bit length with its most significant bit set (a protocol
+    error, RFC 6455 §5.2). Returns None when the header is not complete yet.
+    """
+    end = len(buf)
+    if end - pos < 2:
+        return None
+    b0 = buf[pos]
+    b1 = buf[pos + 1]
+    length = b1 & 0x7F
+    start = pos + 2
+    if length == 126:
+        if end - start < 2:
+            return None
+        length = (buf[start] << 8) | buf[start + 1]
+        start += 2
+    elif length == 127:
+        if end - start < 8:
+            return None
+        length = int.from_bytes(buf[start : start + 8], "big")
+        start += 8
+        if length >> 63:
+            # RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
+            length = -1
+    return b0, b1, length, start
