@@ -32,6 +32,7 @@ __all__ = [
     "reject_promise",
     "resolve_promise",
     "set_promise_is_handled_to_true",
+    "spawn",
     "transform_promise_with",
     "upon_fulfillment",
     "upon_promise",
@@ -55,7 +56,17 @@ class Promise(asyncio.Future[T]):
     _handled: bool = False
 
     def set_exception(self, exception: type | BaseException) -> None:
-        """Reject; a handled promise does not log its exception when it is never retrieved."""
+        """Reject; a handled promise does not log its exception when it is never retrieved.
+
+        A future cannot hold :class:`StopIteration`; it is carried by a :class:`RuntimeError`
+        (its ``__cause__``), as PEP 479 does for generators.
+        """
+        if isinstance(exception, type):
+            exception = exception()
+        if isinstance(exception, StopIteration):
+            wrapper = RuntimeError("a promise was rejected with StopIteration")
+            wrapper.__cause__ = exception
+            exception = wrapper
         super().set_exception(exception)
         if self._handled:
             self._log_traceback = False
@@ -139,7 +150,7 @@ def _as_exception(reason: object) -> BaseException:
     return RejectionReason(reason)
 
 
-class RejectionReason(Exception):  # noqa: N818 -- a carrier, not an error kind
+class RejectionReason(Exception):  # a carrier, not an error kind
     """Carries a non-exception rejection reason (JavaScript can reject with any value)."""
 
     def __init__(self, value: object) -> None:
@@ -169,8 +180,21 @@ def adopt(source: asyncio.Future[T]) -> Promise[T]:
     return p
 
 
+# The event loop keeps only weak references to tasks: hold each task the library starts until
+# it is done, so it cannot be garbage-collected mid-run.
+_running_tasks: set[asyncio.Future[Any]] = set()
+
+
+def spawn(awaitable: Awaitable[T]) -> asyncio.Future[T]:
+    """Run ``awaitable`` as a task on the running loop, holding a strong reference to it."""
+    task = asyncio.ensure_future(awaitable, loop=get_loop())
+    _running_tasks.add(task)
+    task.add_done_callback(_running_tasks.discard)
+    return task
+
+
 def _adopt_awaitable(p: Promise[Any], value: Awaitable[Any]) -> None:
-    task = asyncio.ensure_future(value)
+    task = spawn(value)
     task.add_done_callback(lambda s: _settle_from(p, s))
 
 
@@ -230,16 +254,20 @@ def transform_promise_with(
     """
     result: Promise[Any] = Promise(loop=get_loop())
 
+    # The steps always run (their side effects matter), even if the consumer has cancelled
+    # ``result`` meanwhile (asyncio.wait_for does on timeout); a cancelled result is left alone.
     def settle_with(steps: Callable[[Any], Any], arg: Any) -> None:
         try:
             value = steps(arg)
-        except BaseException as exc:  # noqa: BLE001 -- a rejection, as in JavaScript
-            result.set_exception(exc)
+        except (Exception, asyncio.CancelledError) as exc:  # a rejection, as in JavaScript
+            reject_promise(result, exc)
             return
         if isinstance(value, asyncio.Future):
             value.add_done_callback(lambda s: _settle_from(result, s))
+        elif inspect.isawaitable(value):
+            _adopt_awaitable(result, value)
         else:
-            result.set_result(value)
+            resolve_promise(result, value)
 
     def reaction(settled: asyncio.Future[T]) -> None:
         if settled.cancelled():
@@ -248,11 +276,11 @@ def transform_promise_with(
             exc = settled.exception()
         if exc is None:
             if on_fulfilled is None:
-                result.set_result(settled.result())
+                resolve_promise(result, settled.result())
             else:
                 settle_with(on_fulfilled, settled.result())
         elif on_rejected is None:
-            result.set_exception(exc)
+            reject_promise(result, exc)
         else:
             settle_with(on_rejected, exc)
 
@@ -270,7 +298,7 @@ def promise_call(method: Callable[..., Any] | None, *args: Any) -> Promise[Any]:
         return promise_resolved_with(None)
     try:
         value = method(*args)
-    except Exception as exc:  # noqa: BLE001 -- the spec turns it into a rejection
+    except Exception as exc:  # the spec turns it into a rejection
         return promise_rejected_with(exc)
     return promise_resolved_with(value)
 

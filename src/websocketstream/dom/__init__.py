@@ -2,6 +2,7 @@
 ``WebSocketError``, ``Event``/``EventTarget`` and ``AbortController``/``AbortSignal``."""
 
 from .abort import AbortController, AbortSignal
+from .blob import Blob
 from .events import CloseEvent, Event, EventHandler, EventTarget, MessageEvent
 from .exceptions import (
     AbortError,
@@ -22,6 +23,7 @@ __all__ = [
     "AbortController",
     "AbortError",
     "AbortSignal",
+    "Blob",
     "CloseEvent",
     "DOMException",
     "DOMSyntaxError",

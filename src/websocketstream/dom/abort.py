@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .._promise import RejectionReason, get_loop
 from .events import Event, EventHandler, EventTarget
 from .exceptions import AbortError, DOMTimeoutError
 
@@ -43,8 +45,6 @@ class AbortSignal(EventTarget):
             reason = self._reason
             if isinstance(reason, BaseException):
                 raise reason
-            from .._promise import RejectionReason
-
             raise RejectionReason(reason)
 
     @staticmethod
@@ -62,8 +62,6 @@ class AbortSignal(EventTarget):
             raise TypeError("AbortSignal.timeout() takes a number of milliseconds")
         if math.isnan(milliseconds) or milliseconds < 0 or math.isinf(milliseconds):
             raise TypeError("AbortSignal.timeout() takes a finite, non-negative number")
-        from .._promise import get_loop
-
         signal = AbortSignal()
         get_loop().call_later(
             milliseconds / 1000.0,
@@ -101,10 +99,8 @@ class AbortSignal(EventTarget):
             self._algorithms.append(algorithm)
 
     def _remove_algorithm(self, algorithm: Callable[[], object]) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self._algorithms.remove(algorithm)
-        except ValueError:
-            pass
 
     def __repr__(self) -> str:
         return f"AbortSignal(aborted={self._aborted})"

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .._naming import SnakeCaseHint
+from .._promise import spawn
+from .exceptions import InvalidStateError
 
 if TYPE_CHECKING:
     from .abort import AbortSignal
@@ -84,7 +86,7 @@ class Event(SnakeCaseHint):
 
 
 class MessageEvent(Event):
-    """``MessageEvent("message", data=..., origin=..., last_event_id=..., source=None, ports=())``."""
+    """``MessageEvent(type, *, data=None, origin="", last_event_id="", source=None, ports=())``."""
 
     def __init__(
         self,
@@ -140,9 +142,7 @@ def _report(exc: BaseException) -> None:
     except RuntimeError:
         traceback.print_exception(exc, file=sys.stderr)
         return
-    loop.call_exception_handler(
-        {"message": "Exception in event listener", "exception": exc}
-    )
+    loop.call_exception_handler({"message": "Exception in event listener", "exception": exc})
 
 
 class EventTarget(SnakeCaseHint):
@@ -192,8 +192,6 @@ class EventTarget(SnakeCaseHint):
     def dispatch_event(self, event: Event) -> bool:
         """Dispatch ``event`` to this target's listeners; False if it was cancelled."""
         if event._dispatching:
-            from .exceptions import InvalidStateError
-
             raise InvalidStateError("The event is already being dispatched.")
         return self._dispatch(event, trusted=False)
 
@@ -225,9 +223,13 @@ class EventTarget(SnakeCaseHint):
             else:
                 result = callback(event)
             if inspect.iscoroutine(result):
-                task = asyncio.ensure_future(result)
+                try:
+                    task = spawn(result)
+                except RuntimeError:
+                    result.close()  # no running loop: do not leave it "never awaited"
+                    raise
                 task.add_done_callback(_report_task_failure)
-        except Exception as exc:  # noqa: BLE001 -- reported, as the DOM reports listener errors
+        except Exception as exc:  # reported, as the DOM reports listener errors
             _report(exc)
 
     # Event handler attributes (HTML §8.1.8.1).

@@ -57,7 +57,7 @@ LEGACY_CODES: dict[str, int] = {
 _BY_NAME: dict[str, type[DOMException]] = {}
 
 
-class DOMException(SnakeCaseHint, Exception):  # noqa: N818 -- the web platform's name
+class DOMException(SnakeCaseHint, Exception):
     """``DOMException(message="", name="Error")`` with ``.name``, ``.message`` and ``.code``.
 
     Constructing it with a name that has a subclass here returns that subclass, so
@@ -67,9 +67,11 @@ class DOMException(SnakeCaseHint, Exception):  # noqa: N818 -- the web platform'
     default_name: ClassVar[str] = "Error"
 
     def __new__(cls, message: str = "", name: str | None = None, *args: Any, **kw: Any) -> Any:
+        target = cls
         if cls is DOMException and name is not None and name in _BY_NAME:
-            cls = _BY_NAME[name]
-        return super().__new__(cls)
+            target = _BY_NAME[name]
+        # super() bound to ``target`` so a built-in base's __new__ runs (TimeoutError's).
+        return super(DOMException, target).__new__(target)
 
     def __init__(self, message: str = "", name: str | None = None) -> None:
         super().__init__(message)
@@ -78,7 +80,13 @@ class DOMException(SnakeCaseHint, Exception):  # noqa: N818 -- the web platform'
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "default_name" in cls.__dict__ and cls.default_name not in _BY_NAME:
+        # Only subclasses constructed like DOMException(message, name) stand in for a name:
+        # DOMException("x", "WebSocketError") is a plain DOMException, as in JavaScript.
+        if (
+            "default_name" in cls.__dict__
+            and cls.default_name not in _BY_NAME
+            and cls.__init__ is DOMException.__init__
+        ):
             _BY_NAME[cls.default_name] = cls
 
     @property

@@ -47,8 +47,9 @@ def validate_close_code_and_reason(code: Any, reason: Any) -> tuple[int | None, 
         raise TypeError(f"close reason must be a str, not {type(reason).__name__}")
     reason = to_usv_string(reason)
     if len(reason.encode("utf-8")) > MAX_REASON_BYTES:
-        raise DOMSyntaxError(f"The close reason must not be greater than {MAX_REASON_BYTES} "
-                             "UTF-8 bytes.")
+        raise DOMSyntaxError(
+            f"The close reason must not be greater than {MAX_REASON_BYTES} UTF-8 bytes."
+        )
     if reason and code is None:
         code = 1000
     return code, reason
@@ -65,7 +66,9 @@ class WebSocketError(DOMException):
 
     default_name = "WebSocketError"
 
-    def __init__(self, message: str = "", *, close_code: int | None = None, reason: str = "") -> None:
+    def __init__(
+        self, message: str = "", *, close_code: int | None = None, reason: str = ""
+    ) -> None:
         close_code, reason = validate_close_code_and_reason(close_code, reason)
         super().__init__(message, "WebSocketError")
         self._close_code = close_code
@@ -86,7 +89,7 @@ class WebSocketError(DOMException):
         cls, message: str = "", *, close_code: int | None = None, reason: str = ""
     ) -> WebSocketError:
         """A WebSocketError with any code (e.g. 1006 for an unclean close): the library's own."""
-        error = cls.__new__(cls, message)
+        error: WebSocketError = cls.__new__(cls, message)
         DOMException.__init__(error, message, "WebSocketError")
         error._close_code = close_code
         error._reason = reason
@@ -96,8 +99,10 @@ class WebSocketError(DOMException):
         return (_rebuild, (self.message, self._close_code, self._reason))
 
     def __repr__(self) -> str:
-        return (f"WebSocketError({self.message!r}, close_code={self._close_code!r}, "
-                f"reason={self._reason!r})")
+        return (
+            f"WebSocketError({self.message!r}, close_code={self._close_code!r}, "
+            f"reason={self._reason!r})"
+        )
 
 
 def _rebuild(message: str, close_code: int | None, reason: str) -> WebSocketError:
