@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients autobahn clean
+AUTOBAHN_CASES ?= *
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +28,20 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+bench: bench-streams bench-clients
+
+bench-streams: $(STAMP)
 	$(BIN)/python benchmarks/streams.py
+
+bench-clients: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python benchmarks/clients.py
+
+# The Autobahn|Testsuite (fuzzingserver) against our WebSocketStream echo client.
+# AUTOBAHN_CASES=1-10 runs a subset (CI does).
+autobahn: $(STAMP)
+	bash tests/conformance/autobahn/setup.sh
+	$(BIN)/python tests/conformance/autobahn/run.py --cases '$(AUTOBAHN_CASES)'
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
