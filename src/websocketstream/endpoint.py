@@ -9,7 +9,7 @@ write, close, abort and cancel into session calls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from ._naming import SnakeCaseHint
 from ._promise import (
@@ -25,6 +25,7 @@ from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import WebSocketError, to_usv_string, validate_close_code_and_reason
 from .session import Session
 from .streams.default_controller import (
+    ReadableStreamDefaultController,
     create_readable_stream,
     readable_stream_default_controller_can_close_or_enqueue,
     readable_stream_default_controller_close,
@@ -123,6 +124,9 @@ class StreamEndpoint(SnakeCaseHint):
         self._sink_close_promise: Promise[None] | None = None
         self._write_pending = False
         self._unsent_at_close = False
+        # Writes that came after the connection failed (before its close is reported): not
+        # sent, rejected with the close's error in session_closed.
+        self._unsendable_writes: list[Promise[None]] = []
         self._closing_error: InvalidStateError | None = None
 
     # ----------------------------------------------------------------- public surface
@@ -219,7 +223,7 @@ class StreamEndpoint(SnakeCaseHint):
         readable = self._readable
         if readable is None:
             return
-        controller = readable._controller
+        controller = _default_controller(readable)
         if not readable_stream_default_controller_can_close_or_enqueue(controller):
             return  # the application cancelled the readable: it asked not to get messages
         readable_stream_default_controller_enqueue(controller, data)
@@ -271,9 +275,9 @@ class StreamEndpoint(SnakeCaseHint):
         writable = self._writable
         if was_clean:
             if readable is not None and readable_stream_default_controller_can_close_or_enqueue(
-                readable._controller
+                _default_controller(readable)
             ):
-                readable_stream_default_controller_close(readable._controller)
+                readable_stream_default_controller_close(_default_controller(readable))
             if writable is not None:
                 writable_stream_default_controller_error_if_needed(
                     writable._controller, self._closing_error_object()
@@ -286,12 +290,17 @@ class StreamEndpoint(SnakeCaseHint):
                 "WebSocket was not cleanly closed.", close_code=code, reason=reason
             )
             if readable is not None:
-                readable_stream_default_controller_error(readable._controller, error)
+                readable_stream_default_controller_error(_default_controller(readable), error)
             if writable is not None:
                 writable_stream_default_controller_error_if_needed(writable._controller, error)
             if self._sink_close_promise is not None:
                 reject_promise(self._sink_close_promise, error)
             reject_promise(self._closed_promise, error)
+        if self._unsendable_writes:
+            stored = writable._stored_error if writable is not None else None
+            for write in self._unsendable_writes:
+                reject_promise(write, stored or self._closing_error_object())
+            self._unsendable_writes.clear()
 
     # ----------------------------------------------------------------- stream operations
 
@@ -315,19 +324,38 @@ class StreamEndpoint(SnakeCaseHint):
             return promise_rejected_with(exc)
         session = self._session
         assert session is not None
-        if self._ready_state == OPEN and not session.connection.close_expected():
-            session.send(data)
+        if self._ready_state != OPEN or session.connection.close_expected():
+            # The connection failed (or ended) and the close is not reported yet (a closing
+            # handshake would have errored the writable): the message cannot be sent, so the
+            # write must not resolve; it rejects with the close's error.
+            unsendable: Promise[None] = new_promise()
+            self._unsendable_writes.append(unsendable)
+            return unsendable
+        session.send(data)
         if session.has_buffer_space():
             return promise_resolved_with(None)
         # "Wait until there is sufficient buffer space": the message is accepted once the
         # bounded transport buffer drains below its limit.
         self._write_pending = True
+        result: Promise[None] = new_promise()
         waiter = session.wait_for_buffer_space()
-        waiter.add_done_callback(self._write_settled)
-        return waiter
+        waiter.add_done_callback(lambda w: self._write_settled(w, result))
+        return result
 
-    def _write_settled(self, _: Any) -> None:
+    def _write_settled(self, waiter: Promise[None], result: Promise[None]) -> None:
         self._write_pending = False
+        error = None if waiter.cancelled() else waiter.exception()
+        if error is None:
+            resolve_promise(result)
+            return
+        # The closing handshake started or the connection ended: by now the writable is
+        # erroring with the error the endpoint chose (InvalidStateError, or the unclean
+        # close's WebSocketError); the pending write rejects with that very object, as a
+        # later write() does (Chromium rejects it with the sink's stored error).
+        writable = self._writable
+        if writable is not None and writable._state in ("erroring", "errored"):
+            error = writable._stored_error
+        reject_promise(result, error)
 
     # WebSockets §"close" (the sink's close algorithm)
     def _close_sink(self) -> Promise[None]:
@@ -345,3 +373,8 @@ class StreamEndpoint(SnakeCaseHint):
 
 def _start_nothing() -> None:
     return None
+
+
+def _default_controller(readable: ReadableStream) -> ReadableStreamDefaultController:
+    # The endpoint's readable is always a default (not a byte) stream.
+    return cast(ReadableStreamDefaultController, readable._controller)

@@ -60,7 +60,7 @@ def select_proxy(url: WebSocketURL, proxy: ProxySetting) -> str | None:
     if isinstance(proxy, str):
         return proxy
     env = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass_environment(url.hostname, env):
+    if urllib.request.proxy_bypass_environment(url.hostname, env):  # type: ignore[attr-defined]
         return None
     keys = ("wss", "https", "all") if url.secure else ("ws", "http", "all")
     for key in keys:
@@ -119,12 +119,13 @@ async def open_transport(
         except BaseException:
             sock.close()
             raise
-    return transport, protocol  # type: ignore[return-value]
+    return transport, protocol
 
 
 async def _connect_through_proxy(proxy_url: str, host: str, port: int) -> Any:
-    from python_socks import ProxyError, ProxyTimeoutError
-    from python_socks.async_.asyncio import Proxy
+    # Imported on first use: most connections need no proxy.
+    from python_socks import ProxyError, ProxyTimeoutError  # noqa: PLC0415
+    from python_socks.async_.asyncio import Proxy  # noqa: PLC0415
 
     rdns = proxy_url.lower().startswith("socks5h://")
     if rdns:

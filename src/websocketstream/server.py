@@ -74,13 +74,13 @@ class ServerWebSocketStream(StreamEndpoint):
         except asyncio.CancelledError:
             session.fail(1001, "server shutting down")
             raise
-        except Exception as exc:  # noqa: BLE001 -- reported, and the peer is told (1011)
+        except Exception as exc:  # reported, and the peer is told (1011)
             get_loop().call_exception_handler(
                 {"message": "WebSocket handler failed", "exception": exc, "protocol": session}
             )
             session.fail(1011, "internal error")
             return
-        self.close()
+        self.close(1000)  # "closed normally": 1000, as the module says
         with contextlib.suppress(Exception):
             await self.closed
 
@@ -184,7 +184,8 @@ class Server:
         self._server = await loop.create_server(self._make_session, host, port, ssl=ssl)
 
     def close(self) -> None:
-        """Stop listening and close every connection with 1001 (going away)."""
+        """Stop listening, close every connection with 1001 (going away) and cancel the
+        handlers still running (so that :meth:`wait_closed` returns)."""
         if self._server is not None:
             self._server.close()
         for session in list(self._sessions):
@@ -192,6 +193,8 @@ class Server:
                 session.fail(1001, "server shutting down")
             else:
                 session.abort()
+        for task in list(self._tasks):
+            task.cancel()
 
     async def wait_closed(self) -> None:
         """Wait until the server and every connection are closed."""

@@ -16,8 +16,14 @@ server alike:
   :meth:`Session.has_buffer_space` is False while the transport's buffer is above its high-water
   mark (``write_limit``); :meth:`Session.wait_for_buffer_space` waits for it to drain.
 * **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
-  time, or the server keeps TCP open, means an unclean close with code 1006) and the final
-  report (:meth:`SessionHandler.session_closed` with ``was_clean``, code and reason).
+  time means an unclean close with code 1006; a server that answered but keeps TCP open is
+  disconnected then, and the close stays clean, as in Chromium; our Close still stuck behind
+  unsent data means the TCP connection is aborted) and the final report
+  (:meth:`SessionHandler.session_closed` with ``was_clean``, code and reason).
+  :meth:`SessionHandler.session_closing` is called only for a closing handshake (a Close
+  frame sent or received); a failed connection, or one whose TCP connection ended without a
+  Close frame, goes straight to ``session_closed``.  Past the peer's EOF, buffered messages are
+  handed over regardless of backpressure, so a Close frame behind them is still seen.
 * **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
   ``ping_timeout`` fails the connection with 1011.
 """
@@ -74,7 +80,8 @@ class SessionHandler(Protocol):
         """A complete message (``str`` text, ``bytes`` binary)."""
 
     def session_closing(self) -> None:
-        """The closing handshake started (a Close frame was sent or received)."""
+        """The closing handshake started (a Close frame was sent or received); not called
+        when the connection fails or ends without a Close frame."""
 
     def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
         """The connection is closed; called exactly once, last."""
@@ -118,6 +125,8 @@ class Session(asyncio.BufferedProtocol):
         self._ping_handle: asyncio.TimerHandle | None = None
         self._pong_deadline: asyncio.TimerHandle | None = None
         self._opened = False
+        self._eof = False
+        self._closing_armed = False
         self._closing_reported = False
         self._closed = False
         self._processing = False
@@ -147,6 +156,7 @@ class Session(asyncio.BufferedProtocol):
 
     def eof_received(self) -> bool | None:
         """The peer ended its side: let the connection see it, then close the transport."""
+        self._eof = True
         self.connection.receive_eof()
         self._process()
         return None  # close the transport
@@ -154,6 +164,7 @@ class Session(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: report the close, exactly once."""
         conn = self.connection
+        self._eof = True
         conn.receive_eof()
         self._cancel_timers()
         self._process()
@@ -193,12 +204,15 @@ class Session(asyncio.BufferedProtocol):
             if conn.state is CONNECTING:
                 self._handshake_step()
             handler = self.handler
-            while self._opened and (not self._backpressure or conn.close_expected()):
+            # Past the peer's EOF nothing more can arrive and backpressure has nothing left to
+            # hold back: hand over what is buffered (a Close frame behind unread messages
+            # included) before the close is reported.
+            while self._opened and (not self._backpressure or self._eof or conn.close_expected()):
                 event = conn.next_event()
                 if event is None:
                     break
                 kind = event[0]
-                if kind == TEXT or kind == BINARY:
+                if kind == TEXT or kind == BINARY:  # noqa: PLR1714 SIM109 -- hot path
                     handler.session_message(event[1])  # type: ignore[arg-type]
                 elif kind == CLOSE:
                     self._closing_started()
@@ -222,7 +236,7 @@ class Session(asyncio.BufferedProtocol):
             self._open()
         elif event[0] == REQUEST:
             assert self._on_request is not None
-            self._on_request(self, event[1])  # type: ignore[arg-type]
+            self._on_request(self, event[1])
 
     def accepted(self) -> None:
         """Server: the handshake response was queued; the connection is open."""
@@ -347,10 +361,18 @@ class Session(asyncio.BufferedProtocol):
     def _closing_started(self) -> None:
         if self._closing_reported:
             return
+        if not self._closing_armed:
+            self._closing_armed = True
+            self._stop_keepalive()
+            self._arm_close_timer()
+        conn = self.connection
+        if conn.failure is not None or (conn.close_sent is None and conn.close_rcvd is None):
+            # Not a closing handshake: the connection failed or the TCP connection ended
+            # without a Close frame.  The handler hears of it once, in session_closed (an
+            # unclean close: one WebSocketError for both streams, no InvalidStateError).
+            return
         self._closing_reported = True
-        self._stop_keepalive()
         self.reject_space_waiters(InvalidStateError("The WebSocket is closing."))
-        self._arm_close_timer()
         self.handler.session_closing()
 
     def _arm_close_timer(self) -> None:
@@ -361,11 +383,14 @@ class Session(asyncio.BufferedProtocol):
     def _close_timed_out(self) -> None:
         # No Close from the peer in time, or the server kept TCP open after the handshake.
         self._timer = None
-        if self.transport is not None:
-            if self.connection.closing_handshake_done:
-                self.transport.close()
+        transport = self.transport
+        if transport is not None:
+            if self.connection.closing_handshake_done and transport.get_write_buffer_size() == 0:
+                transport.close()
             else:
-                self.transport.abort()
+                # No Close from the peer, or ours is still stuck behind unsent data in the
+                # transport (a graceful close would wait for a drain that may never come).
+                transport.abort()
 
     def _report_closed(self) -> None:
         if self._closed:
@@ -373,9 +398,7 @@ class Session(asyncio.BufferedProtocol):
         self._closed = True
         self._cancel_timers()
         conn = self.connection
-        was_clean = (
-            conn.closing_handshake_done and conn.failure is None and conn.state is CLOSED
-        )
+        was_clean = conn.closing_handshake_done and conn.failure is None and conn.state is CLOSED
         if not self._opened:
             was_clean = False
         reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
@@ -395,7 +418,7 @@ class Session(asyncio.BufferedProtocol):
     # ----------------------------------------------------------------- keepalive
 
     def _schedule_ping(self) -> None:
-        if self._ping_interval is not None and not self._closing_reported:
+        if self._ping_interval is not None and not self._closing_armed:
             self._ping_handle = self._loop.call_later(self._ping_interval, self._send_ping)
 
     def _send_ping(self) -> None:

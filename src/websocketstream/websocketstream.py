@@ -13,15 +13,16 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from ._promise import get_loop, reject_promise
+from ._promise import RejectionReason, get_loop, reject_promise
 from .dom.abort import AbortSignal
 from .dom.exceptions import DOMSyntaxError
-from .endpoint import CLOSING, CONNECTING, StreamEndpoint, WebSocketCloseInfo
+from .endpoint import CLOSED, CLOSING, CONNECTING, StreamEndpoint, WebSocketCloseInfo
 from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
 from .protocol.connection import DEFAULT_MAX_SIZE, ClientConnection
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
@@ -144,6 +145,7 @@ class WebSocketStream(StreamEndpoint):
                 return
             signal._add_algorithm(self._on_abort)
         self._connect_task = loop.create_task(self._establish_a_websocket_connection())
+        self._connect_task.add_done_callback(self._connect_task_done)
 
     @property
     def url(self) -> str:
@@ -176,6 +178,24 @@ class WebSocketStream(StreamEndpoint):
                 self.session_closed(False, 1006, "")
             raise
 
+    def _connect_task_done(self, task: asyncio.Task[None]) -> None:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            # Not one of the expected failures the task handles itself: a bug somewhere.
+            # Make it visible, and still fail the connection rather than leave it hanging.
+            get_loop().call_exception_handler(
+                {
+                    "message": "WebSocketStream: unexpected error while connecting",
+                    "exception": error,
+                }
+            )
+            if self._session is not None:
+                self._session.abort()
+        # A task cancelled before its first step (close() or an abort right after the
+        # constructor) never runs its except clauses: report the failed connection here.
+        if self._session is None and self._ready_state != CLOSED:
+            self.session_closed(False, 1006, "")
+
     def _make_session(self) -> Session:
         session = Session(
             self._connection,
@@ -189,20 +209,28 @@ class WebSocketStream(StreamEndpoint):
         return session
 
     def _fail_the_websocket_connection(self) -> None:
-        if self._session is not None:
-            self._session.abort()
-        elif self._connect_task is not None:
-            self._connect_task.cancel()
+        session = self._session
+        task = self._connect_task
+        if task is not None and not task.done() and (session is None or session.transport is None):
+            # Still in TCP, the proxy or TLS (the session exists from the start of the TLS
+            # handshake, before it has a transport): stop there, or the upgrade request would
+            # still be sent once TLS completes.
+            task.cancel()
+        if session is not None:
+            session.abort()
 
     def _on_abort(self) -> None:
         # The abort steps added to ``signal`` by the constructor.
         if self._ready_state != CONNECTING:
             return
+        # The spec fails the connection first, but its close steps run in a later task; here
+        # failing can report the close at once (during TLS), so the promises are rejected
+        # with the signal's reason and the close steps silenced first.
+        assert self._signal is not None
+        self._handshake_aborted = True
+        self._reject_both(self._signal.reason)
         self._fail_the_websocket_connection()
         self._ready_state = CLOSING
-        assert self._signal is not None
-        self._reject_both(self._signal.reason)
-        self._handshake_aborted = True
 
     def _reject_both(self, reason: Any) -> None:
         reject_promise(self._opened_promise, _as_exception(reason))
@@ -224,17 +252,13 @@ class WebSocketStream(StreamEndpoint):
         if exc_type is None:
             await self.closed
         else:
-            try:
+            with contextlib.suppress(Exception):  # the body's exception is the one to see
                 await self.closed
-            except Exception:  # noqa: BLE001 -- the body's exception is the one to see
-                pass
 
 
 def _as_exception(reason: Any) -> BaseException:
     if isinstance(reason, BaseException):
         return reason
-    from ._promise import RejectionReason
-
     return RejectionReason(reason)
 
 
