@@ -116,7 +116,8 @@ def extract_size_algorithm(strategy: Any) -> SizeAlgorithm:
         return _count_size
     if not callable(size):
         raise TypeError("strategy.size must be callable")
-    return size
+    algorithm: SizeAlgorithm = size
+    return algorithm
 
 
 def is_mapping(value: object) -> bool:

@@ -1,0 +1,389 @@
+"""``ReadableStreamDefaultController`` and its abstract operations (Streams §4.6, §4.9.4)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .._promise import (
+    Promise,
+    RejectionReason,
+    promise_call,
+    promise_resolved_with,
+    upon_promise,
+)
+from ._queue import enqueue_value_with_size, is_non_negative_number, reset_queue
+from .readable import (
+    ReadableStream,
+    ReadableStreamDefaultReader,
+    ReadRequest,
+    initialize_readable_stream,
+    readable_stream_add_read_request,
+    readable_stream_close,
+    readable_stream_error,
+    readable_stream_fulfill_read_request,
+    snake_case_hints,
+)
+from .strategies import SizeAlgorithm
+
+__all__ = [
+    "ReadableStreamDefaultController",
+    "create_readable_stream",
+    "readable_stream_default_controller_call_pull_if_needed",
+    "readable_stream_default_controller_can_close_or_enqueue",
+    "readable_stream_default_controller_clear_algorithms",
+    "readable_stream_default_controller_close",
+    "readable_stream_default_controller_enqueue",
+    "readable_stream_default_controller_error",
+    "readable_stream_default_controller_get_desired_size",
+    "readable_stream_default_controller_has_backpressure",
+    "readable_stream_default_controller_should_call_pull",
+    "set_up_readable_stream_default_controller",
+    "set_up_readable_stream_default_controller_from_underlying_source",
+]
+
+StartAlgorithm = Callable[[], Any]
+PullAlgorithm = Callable[[], "Promise[Any]"]
+CancelAlgorithm = Callable[[Any], "Promise[Any]"]
+
+
+@snake_case_hints
+class ReadableStreamDefaultController:
+    """The controller a default ``ReadableStream`` gives its underlying source: ``enqueue()``,
+    ``close()``, ``error()`` and ``desired_size``.  Not constructible directly."""
+
+    __slots__ = (
+        "__dict__",  # the spec's controller is extensible
+        "_cancel_algorithm",
+        "_close_requested",
+        "_pull_again",
+        "_pull_algorithm",
+        "_pulling",
+        "_queue",
+        "_queue_total_size",
+        "_started",
+        "_strategy_hwm",
+        "_strategy_size_algorithm",
+        "_stream",
+    )
+
+    _stream: ReadableStream
+    _queue: deque[Any]
+    _queue_total_size: float
+    _started: bool
+    _close_requested: bool
+    _pull_again: bool
+    _pulling: bool
+    _strategy_size_algorithm: SizeAlgorithm | None
+    _strategy_hwm: float
+    _pull_algorithm: PullAlgorithm | None
+    _cancel_algorithm: CancelAlgorithm | None
+
+    def __init__(self) -> None:
+        raise TypeError("Illegal constructor")
+
+    @property
+    def desired_size(self) -> float | None:
+        """How much more the queue wants (high-water mark minus queued size); ``None`` once
+        errored, 0 once closed."""
+        return readable_stream_default_controller_get_desired_size(self)
+
+    def close(self) -> None:
+        """Close the stream once the queued chunks are read.  ``TypeError`` if it cannot."""
+        if not readable_stream_default_controller_can_close_or_enqueue(self):
+            raise TypeError("The stream is not in a state that permits close")
+        readable_stream_default_controller_close(self)
+
+    def enqueue(self, chunk: Any = None) -> None:
+        """Queue ``chunk`` (or hand it straight to a waiting read).  ``TypeError`` after close
+        or error; the strategy's size errors raise here and error the stream."""
+        if not readable_stream_default_controller_can_close_or_enqueue(self):
+            raise TypeError("The stream is not in a state that permits enqueue")
+        readable_stream_default_controller_enqueue(self, chunk)
+
+    def error(self, e: Any = None) -> None:
+        """Error the stream with ``e``: pending and future reads reject with it."""
+        readable_stream_default_controller_error(self, e)
+
+    # Streams §4.6.4 [[CancelSteps]]
+    def _cancel_steps(self, reason: Any) -> Promise[Any]:
+        reset_queue(self)
+        assert self._cancel_algorithm is not None
+        result = self._cancel_algorithm(reason)
+        readable_stream_default_controller_clear_algorithms(self)
+        return result
+
+    # Streams §4.6.4 [[PullSteps]]
+    def _pull_steps(self, read_request: ReadRequest) -> None:
+        queue = self._queue
+        if queue:
+            # DequeueValue(this), inlined: this is the path of every queued read.
+            chunk, size = queue.popleft()
+            total = self._queue_total_size - size
+            self._queue_total_size = total if total > 0 else 0  # 0 also absorbs rounding errors
+            if self._close_requested and not queue:
+                readable_stream_default_controller_clear_algorithms(self)
+                readable_stream_close(self._stream)
+            elif not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+                readable_stream_default_controller_call_pull_if_needed(self)
+            read_request.chunk_steps(chunk)
+        else:
+            readable_stream_add_read_request(self._stream, read_request)
+            readable_stream_default_controller_call_pull_if_needed(self)
+
+    # Streams §4.6.4 [[ReleaseSteps]]
+    def _release_steps(self) -> None:
+        return
+
+    def __repr__(self) -> str:
+        return f"<ReadableStreamDefaultController desired_size={self.desired_size!r}>"
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerCallPullIfNeeded
+def readable_stream_default_controller_call_pull_if_needed(
+    controller: ReadableStreamDefaultController,
+) -> None:
+    """Call the pull algorithm if the stream wants data (once at a time)."""
+    if controller._pull_again:
+        # Already pulling with a pull queued (pull_again implies pulling): whatever
+        # ShouldCallPull says, the steps below would change nothing.
+        return
+    should_pull = readable_stream_default_controller_should_call_pull(controller)
+    if not should_pull:
+        return
+    if controller._pulling:
+        controller._pull_again = True
+        return
+    assert not controller._pull_again
+    controller._pulling = True
+    assert controller._pull_algorithm is not None
+    pull_promise = controller._pull_algorithm()
+
+    def on_fulfilled(_: Any) -> None:
+        controller._pulling = False
+        if controller._pull_again:
+            controller._pull_again = False
+            readable_stream_default_controller_call_pull_if_needed(controller)
+
+    def on_rejected(e: BaseException) -> None:
+        readable_stream_default_controller_error(controller, _reason_of(e))
+
+    upon_promise(pull_promise, on_fulfilled, on_rejected)
+
+
+def _reason_of(e: BaseException) -> Any:
+    # A promise rejected with a non-exception value carries it in a RejectionReason.
+    return e.value if isinstance(e, RejectionReason) else e
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerShouldCallPull
+def readable_stream_default_controller_should_call_pull(
+    controller: ReadableStreamDefaultController,
+) -> bool:
+    """Whether the pull algorithm should run now."""
+    stream = controller._stream
+    if controller._close_requested or stream._state != "readable":
+        return False
+    if not controller._started:
+        return False
+    reader = stream._reader
+    if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
+        return True
+    desired_size = readable_stream_default_controller_get_desired_size(controller)
+    assert desired_size is not None
+    return desired_size > 0
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerClearAlgorithms
+def readable_stream_default_controller_clear_algorithms(
+    controller: ReadableStreamDefaultController,
+) -> None:
+    """Drop the source's algorithms so they can be garbage-collected."""
+    controller._pull_algorithm = None
+    controller._cancel_algorithm = None
+    controller._strategy_size_algorithm = None
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerClose
+def readable_stream_default_controller_close(controller: ReadableStreamDefaultController) -> None:
+    """Request a close; the stream closes once its queue is empty."""
+    if not readable_stream_default_controller_can_close_or_enqueue(controller):
+        return
+    stream = controller._stream
+    controller._close_requested = True
+    if not controller._queue:
+        readable_stream_default_controller_clear_algorithms(controller)
+        readable_stream_close(stream)
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerEnqueue
+def readable_stream_default_controller_enqueue(
+    controller: ReadableStreamDefaultController, chunk: Any
+) -> None:
+    """Give ``chunk`` to a waiting read, or queue it with its strategy size."""
+    if not readable_stream_default_controller_can_close_or_enqueue(controller):
+        return
+    stream = controller._stream
+    reader = stream._reader
+    if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
+        readable_stream_fulfill_read_request(stream, chunk, False)
+    else:
+        assert controller._strategy_size_algorithm is not None
+        try:
+            chunk_size = controller._strategy_size_algorithm(chunk)
+        except Exception as chunk_size_e:
+            readable_stream_default_controller_error(controller, chunk_size_e)
+            raise
+        try:
+            enqueue_value_with_size(controller, chunk, chunk_size)
+        except Exception as enqueue_e:
+            readable_stream_default_controller_error(controller, enqueue_e)
+            raise
+    readable_stream_default_controller_call_pull_if_needed(controller)
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerError
+def readable_stream_default_controller_error(
+    controller: ReadableStreamDefaultController, e: Any
+) -> None:
+    """Error the stream with ``e`` (nothing happens unless it is readable)."""
+    stream = controller._stream
+    if stream._state != "readable":
+        return
+    reset_queue(controller)
+    readable_stream_default_controller_clear_algorithms(controller)
+    readable_stream_error(stream, e)
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerGetDesiredSize
+def readable_stream_default_controller_get_desired_size(
+    controller: ReadableStreamDefaultController,
+) -> float | None:
+    """High-water mark minus queued size; ``None`` when errored, 0 when closed."""
+    state = controller._stream._state
+    if state == "errored":
+        return None
+    if state == "closed":
+        return 0
+    return controller._strategy_hwm - controller._queue_total_size
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerHasBackpressure
+def readable_stream_default_controller_has_backpressure(
+    controller: ReadableStreamDefaultController,
+) -> bool:
+    """True when the stream does not want more data now."""
+    return not readable_stream_default_controller_should_call_pull(controller)
+
+
+# Streams §4.9.4 ReadableStreamDefaultControllerCanCloseOrEnqueue
+def readable_stream_default_controller_can_close_or_enqueue(
+    controller: ReadableStreamDefaultController,
+) -> bool:
+    """Whether ``close()``/``enqueue()`` are allowed now."""
+    return not controller._close_requested and controller._stream._state == "readable"
+
+
+# Streams §4.9.4 SetUpReadableStreamDefaultController
+def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's signature
+    stream: ReadableStream,
+    controller: ReadableStreamDefaultController,
+    start_algorithm: StartAlgorithm,
+    pull_algorithm: PullAlgorithm,
+    cancel_algorithm: CancelAlgorithm,
+    high_water_mark: float,
+    size_algorithm: SizeAlgorithm,
+) -> None:
+    """Attach ``controller`` to ``stream`` and run the start algorithm."""
+    assert not hasattr(stream, "_controller")
+    controller._stream = stream
+    reset_queue(controller)
+    controller._started = False
+    controller._close_requested = False
+    controller._pull_again = False
+    controller._pulling = False
+    controller._strategy_size_algorithm = size_algorithm
+    controller._strategy_hwm = high_water_mark
+    controller._pull_algorithm = pull_algorithm
+    controller._cancel_algorithm = cancel_algorithm
+    stream._controller = controller
+    start_result = start_algorithm()
+
+    def on_started(_: Any) -> None:
+        controller._started = True
+        assert not controller._pulling
+        assert not controller._pull_again
+        readable_stream_default_controller_call_pull_if_needed(controller)
+
+    def on_start_rejected(r: BaseException) -> None:
+        readable_stream_default_controller_error(controller, _reason_of(r))
+
+    upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
+
+
+# Streams §4.9.4 SetUpReadableStreamDefaultControllerFromUnderlyingSource
+def set_up_readable_stream_default_controller_from_underlying_source(  # noqa: PLR0917 -- the spec's signature
+    stream: ReadableStream,
+    underlying_source: Any,
+    start: Callable[..., Any] | None,
+    pull: Callable[..., Any] | None,
+    cancel: Callable[..., Any] | None,
+    high_water_mark: float,
+    size_algorithm: SizeAlgorithm,
+) -> None:
+    """Set up a default controller whose algorithms call the underlying source's methods
+    (``start``, ``pull``, ``cancel``: already read from ``underlying_source`` and checked)."""
+    controller = _new_controller()
+
+    def start_algorithm() -> Any:
+        return None if start is None else start(controller)
+
+    def pull_algorithm() -> Promise[Any]:
+        return promise_call(pull, controller)
+
+    def cancel_algorithm(reason: Any) -> Promise[Any]:
+        return promise_call(cancel, reason)
+
+    set_up_readable_stream_default_controller(
+        stream,
+        controller,
+        start_algorithm,
+        pull_algorithm,
+        cancel_algorithm,
+        high_water_mark,
+        size_algorithm,
+    )
+
+
+def _new_controller() -> ReadableStreamDefaultController:
+    return object.__new__(ReadableStreamDefaultController)
+
+
+def _count_one(_: Any) -> int:
+    return 1
+
+
+# Streams §4.9.1 CreateReadableStream
+def create_readable_stream(
+    start_algorithm: StartAlgorithm,
+    pull_algorithm: PullAlgorithm,
+    cancel_algorithm: CancelAlgorithm,
+    high_water_mark: float = 1,
+    size_algorithm: SizeAlgorithm | None = None,
+) -> ReadableStream:
+    """A default readable stream driven by the given algorithms (for other specs and tee)."""
+    assert is_non_negative_number(high_water_mark)
+    stream = ReadableStream.__new__(ReadableStream)
+    initialize_readable_stream(stream)
+    controller = _new_controller()
+    set_up_readable_stream_default_controller(
+        stream,
+        controller,
+        start_algorithm,
+        pull_algorithm,
+        cancel_algorithm,
+        high_water_mark,
+        size_algorithm if size_algorithm is not None else _count_one,
+    )
+    return stream
