@@ -39,6 +39,17 @@ Listener = Callable[[Any], Any]
 class Event(SnakeCaseHint):
     """``Event(type, *, bubbles=False, cancelable=False, composed=False)``."""
 
+    type: str
+    bubbles: bool
+    cancelable: bool
+    composed: bool
+    target: EventTarget | None
+    current_target: EventTarget | None
+    event_phase: int
+    default_prevented: bool
+    is_trusted: bool
+    time_stamp: float
+
     NONE = 0
     CAPTURING_PHASE = 1
     AT_TARGET = 2
@@ -88,6 +99,12 @@ class Event(SnakeCaseHint):
 class MessageEvent(Event):
     """``MessageEvent(type, *, data=None, origin="", last_event_id="", source=None, ports=())``."""
 
+    data: Any
+    origin: str
+    last_event_id: str
+    source: Any
+    ports: tuple[Any, ...]
+
     def __init__(
         self,
         type: str,
@@ -110,6 +127,10 @@ class MessageEvent(Event):
 
 class CloseEvent(Event):
     """``CloseEvent("close", was_clean=False, code=0, reason="")``."""
+
+    was_clean: bool
+    code: int
+    reason: str
 
     def __init__(
         self,

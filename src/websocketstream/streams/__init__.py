@@ -5,9 +5,9 @@ Names follow the standard (interfaces verbatim, members in snake_case); every pr
 :class:`asyncio.Future` that is already running.
 """
 
-from .readable import ReadableStream, ReadableStreamDefaultReader, ReadResult  # first: cycles
-
-from .byob_reader import ReadableStreamBYOBReader  # noqa: I001
+# ruff: noqa: I001 -- readable must be imported first (the modules import each other)
+from .readable import ReadableStream, ReadableStreamDefaultReader, ReadResult
+from .byob_reader import ReadableStreamBYOBReader
 from .byte_controller import ReadableByteStreamController, ReadableStreamBYOBRequest
 from .default_controller import ReadableStreamDefaultController
 from .iteration import ReadableStreamAsyncIterator

@@ -42,8 +42,7 @@ def dequeue_value(container: QueueContainer) -> Any:
     assert container._queue
     value, size = container._queue.popleft()
     container._queue_total_size -= size
-    if container._queue_total_size < 0:
-        container._queue_total_size = 0  # rounding errors
+    container._queue_total_size = max(container._queue_total_size, 0)  # rounding errors
     return value
 
 

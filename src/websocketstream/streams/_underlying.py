@@ -14,7 +14,7 @@ from typing import Any
 
 from .._naming import snake_case
 
-__all__ = ["get_member", "get_method", "check_no_camel_case"]
+__all__ = ["check_no_camel_case", "get_member", "get_method"]
 
 _SPEC_CAMEL_CASE = {"highWaterMark", "autoAllocateChunkSize", "readableType", "writableType"}
 

@@ -13,6 +13,7 @@ import math
 from collections import deque
 from typing import Any
 
+from .._naming import snake_case_hints
 from .._promise import Promise, get_loop, promise_rejected_with, reject_promise
 from ..dom.exceptions import RangeError
 from .readable import (
@@ -23,7 +24,6 @@ from .readable import (
     is_readable_stream_locked,
     readable_stream_reader_generic_initialize,
     readable_stream_reader_generic_release,
-    snake_case_hints,
 )
 
 __all__ = [

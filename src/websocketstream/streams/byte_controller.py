@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from .._naming import snake_case_hints
 from .._promise import (
     Promise,
     RejectionReason,
@@ -46,7 +47,6 @@ from .readable import (
     readable_stream_close,
     readable_stream_error,
     readable_stream_fulfill_read_request,
-    snake_case_hints,
 )
 
 __all__ = [

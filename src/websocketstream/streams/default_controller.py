@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from .._naming import snake_case_hints
 from .._promise import (
     Promise,
     RejectionReason,
@@ -23,7 +24,6 @@ from .readable import (
     readable_stream_close,
     readable_stream_error,
     readable_stream_fulfill_read_request,
-    snake_case_hints,
 )
 from .strategies import SizeAlgorithm
 

@@ -17,6 +17,7 @@ from asyncio import InvalidStateError
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .._naming import snake_case_hints
 from .._promise import (
     Promise,
     get_loop,
@@ -44,7 +45,6 @@ from .readable import (
     readable_stream_default_reader_read,
     readable_stream_default_reader_release,
     readable_stream_reader_generic_cancel,
-    snake_case_hints,
 )
 
 __all__ = ["ReadableStreamAsyncIterator", "readable_stream_from_iterable"]

@@ -12,8 +12,9 @@ import contextlib
 import math
 from asyncio import InvalidStateError
 from collections import deque
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._naming import snake_case_hints
 from .._promise import (
     Promise,
     get_loop,
@@ -109,7 +110,6 @@ class ReadIntoRequest:
 
 
 _READ_DONE = ReadResult(None, True)
-_C = TypeVar("_C")
 
 
 _tuple_new = tuple.__new__
@@ -131,42 +131,6 @@ class _DefaultReaderReadRequest(Promise[ReadResult], ReadRequest):
 
     def error_steps(self, e: Any) -> None:
         reject_promise(self, e)
-
-
-class _CamelCaseHint:
-    """A class attribute under a camelCase spelling that raises the naming rule's
-    ``AttributeError`` ("did you mean 'get_reader'?")."""
-
-    __slots__ = ("camel", "snake")
-
-    def __init__(self, camel: str, snake: str) -> None:
-        self.camel = camel
-        self.snake = snake
-
-    def __get__(self, obj: object, objtype: type | None = None) -> Any:
-        owner = objtype.__name__ if objtype is not None else type(obj).__name__
-        raise AttributeError(
-            f"{owner!r} object has no attribute {self.camel!r}; did you mean {self.snake!r}?"
-        )
-
-
-def snake_case_hints(cls: type[_C]) -> type[_C]:
-    """Class decorator: the naming rule's camelCase hints, as class-level descriptors.
-
-    ``SnakeCaseHint`` gives the same hints through ``__getattr__``, but a class that defines
-    ``__getattr__`` loses CPython 3.11's specialized attribute access (every ``obj.attr`` becomes
-    about three times slower); the stream classes are on the path of every message, so they
-    declare a descriptor for the camelCase spelling of each public member instead.
-    """
-    for klass in cls.__mro__:
-        for name in list(vars(klass)):
-            if name.startswith("_") or "_" not in name:
-                continue
-            head, *rest = name.split("_")
-            camel = head + "".join(part.title() for part in rest)
-            if camel != name and not hasattr(cls, camel):
-                setattr(cls, camel, _CamelCaseHint(camel, name))
-    return cls
 
 
 def _reader_lock_error(what: str) -> TypeError:

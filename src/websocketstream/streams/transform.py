@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from .._naming import SnakeCaseHint
 from .._promise import (
@@ -83,7 +83,7 @@ def _readable_controller(stream: TransformStream) -> ReadableStreamDefaultContro
     # A transform stream's readable side always has a default controller.
     controller = stream._readable._controller
     assert isinstance(controller, ReadableStreamDefaultController)
-    return cast(ReadableStreamDefaultController, controller)
+    return controller
 
 
 def _raise_reason(reason: Any) -> Any:
