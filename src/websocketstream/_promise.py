@@ -5,9 +5,14 @@ here, so the spec's phrases map one to one onto functions: "a new promise", "a p
 with", "a promise rejected with", "resolve", "reject", "upon fulfillment", "upon rejection",
 "react", "transform ... with" and "set promise.[[PromiseIsHandled]] to true".
 
-As in JavaScript, reactions never run synchronously: they are scheduled on the event loop when
-the promise settles (``loop.call_soon``), in settlement order.  Awaiting a promise that is already
-settled does not yield to the loop, so a read of a queued chunk completes at once.
+As in JavaScript, reactions never run synchronously: when a promise settles, its callbacks (the
+spec's reactions, and the wake-up of a task that awaits it) join a per-loop *microtask queue*
+(:func:`queue_microtask`), which one event-loop callback drains in FIFO order, including the
+microtasks queued while it runs, as JavaScript's microtask checkpoint does.  A chain of reactions
+therefore costs one loop iteration, not one per hop; callbacks of other futures and handles
+scheduled with ``loop.call_soon`` run when the drain is over (or after a batch of
+``MICROTASK_BUDGET`` microtasks, so that a run-away chain cannot starve I/O).  Awaiting a promise
+that is already settled does not yield to the loop, so a read of a queued chunk completes at once.
 
 A promise marked as handled never logs "Future exception was never retrieved".
 """
@@ -15,11 +20,16 @@ A promise marked as handled never logs "Future exception was never retrieved".
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
+import weakref
+from asyncio.events import _get_running_loop
+from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 __all__ = [
+    "MICROTASK_BUDGET",
     "Promise",
     "get_loop",
     "is_promise",
@@ -28,6 +38,7 @@ __all__ = [
     "promise_call",
     "promise_rejected_with",
     "promise_resolved_with",
+    "queue_microtask",
     "react",
     "reject_promise",
     "resolve_promise",
@@ -44,18 +55,156 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
+_future_set_result: Final = asyncio.Future.set_result
+_copy_context: Final = contextvars.copy_context
+
+# A microtask: the callback, its argument (the settled promise) and the context it runs in.
+_Job = tuple[Callable[[Any], object], Any, contextvars.Context]
+
+#: Microtasks one drain runs before it lets the event loop take a turn (I/O, timers, other
+#: callbacks); the rest run, still in order, in the next drain.
+MICROTASK_BUDGET: Final = 1000
+
+
+class _MicrotaskQueue:
+    """One event loop's microtask queue and its drain (a single ``call_soon`` callback)."""
+
+    __slots__ = ("jobs", "loop_ref", "scheduled")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop_ref = weakref.ref(loop)  # the loop owns its queue, not the other way round
+        self.jobs: deque[_Job] = deque()
+        self.scheduled = False
+
+    def drain(self) -> None:
+        loop = self.loop_ref()
+        if loop is None:
+            return
+        jobs = self.jobs
+        popleft = jobs.popleft
+        budget = MICROTASK_BUDGET
+        try:
+            while jobs:
+                callback, arg, context = popleft()
+                try:
+                    context.run(callback, arg)
+                except (SystemExit, KeyboardInterrupt):
+                    raise
+                except BaseException as exc:  # reported as asyncio.Handle._run does
+                    loop.call_exception_handler(
+                        {
+                            "message": f"Exception in callback {callback!r}({arg!r})",
+                            "exception": exc,
+                        }
+                    )
+                budget -= 1
+                if not budget:
+                    break
+        finally:
+            if jobs:
+                loop.call_soon(self.drain)
+            else:
+                self.scheduled = False
+
+
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _MicrotaskQueue] = (
+    weakref.WeakKeyDictionary()
+)
+# The loop used last and its queue (almost always the only loop): saves the look-up.
+_last_loop: asyncio.AbstractEventLoop | None = None
+_last_queue: _MicrotaskQueue | None = None
+
+
+def _microtask_queue(loop: asyncio.AbstractEventLoop) -> _MicrotaskQueue:
+    global _last_loop, _last_queue
+    queue = _queues.get(loop)
+    if queue is None:
+        queue = _queues[loop] = _MicrotaskQueue(loop)
+    _last_loop = loop
+    _last_queue = queue
+    return queue
+
+
+def _enqueue(
+    loop: asyncio.AbstractEventLoop,
+    callback: Callable[[Any], object],
+    arg: Any,
+    context: contextvars.Context,
+) -> None:
+    # "Queue a microtask" that runs callback(arg) in context.
+    queue = _last_queue if loop is _last_loop else _microtask_queue(loop)
+    assert queue is not None
+    queue.jobs.append((callback, arg, context))
+    if not queue.scheduled:
+        queue.scheduled = True
+        loop.call_soon(queue.drain)
+
+
+def queue_microtask(callback: Callable[[], object]) -> None:
+    """HTML's "queue a microtask": run ``callback`` after the microtasks already queued on the
+    running loop, before the loop's other callbacks."""
+    _enqueue(get_loop(), _call_no_arg, callback, contextvars.copy_context())
+
+
+def _call_no_arg(callback: Callable[[], object]) -> None:
+    callback()
+
+
 class Promise(asyncio.Future[T]):
     """An :class:`asyncio.Future` that plays the part of a Web IDL promise.
 
     It behaves exactly like a future (``await`` it, ``add_done_callback``, ``result()``); it
     additionally remembers whether the spec marked it as handled, in which case a rejection is
-    never reported as "exception was never retrieved".
+    never reported as "exception was never retrieved", and its done callbacks run as
+    microtasks (see the module docstring), in the order they were added.
     """
 
-    # A class-level default keeps construction on the C fast path (no Python __init__).
+    # Class-level defaults keep construction on the C fast path (no Python __init__).
     _handled: bool = False
+    # Callbacks waiting for settlement, with their contexts (None: none yet).
+    _reactions: list[tuple[Callable[[Any], object], contextvars.Context]] | None = None
 
-    def set_exception(self, exception: type | BaseException) -> None:
+    def add_done_callback(
+        self, fn: Callable[[Self], object], /, *, context: contextvars.Context | None = None
+    ) -> None:
+        """Run ``fn(self)`` as a microtask once settled (at once queued if already settled)."""
+        if context is None:
+            context = contextvars.copy_context()
+        if self.done():
+            _enqueue(self.get_loop(), fn, self, context)
+            return
+        reactions = self._reactions
+        if reactions is None:
+            self._reactions = [(fn, context)]
+        else:
+            reactions.append((fn, context))
+
+    def remove_done_callback(self, fn: Callable[[Self], object], /) -> int:
+        """Remove every pending ``fn``; return how many were removed."""
+        reactions = self._reactions
+        if not reactions:
+            return 0
+        kept = [reaction for reaction in reactions if reaction[0] != fn]
+        removed = len(reactions) - len(kept)
+        if removed:
+            reactions[:] = kept
+        return removed
+
+    def _schedule_reactions(self) -> None:
+        reactions = self._reactions
+        if reactions:
+            self._reactions = None
+            loop = self.get_loop()
+            for fn, context in reactions:
+                _enqueue(loop, fn, self, context)
+
+    def set_result(self, result: T, /) -> None:
+        """Fulfil; the reactions are queued as microtasks."""
+        _future_set_result(self, result)
+        if self._reactions is not None:
+            self._schedule_reactions()
+
+    def set_exception(self, exception: type | BaseException, /) -> None:
         """Reject; a handled promise does not log its exception when it is never retrieved.
 
         A future cannot hold :class:`StopIteration`; it is carried by a :class:`RuntimeError`
@@ -70,29 +219,51 @@ class Promise(asyncio.Future[T]):
         super().set_exception(exception)
         if self._handled:
             self._log_traceback = False
+        if self._reactions is not None:
+            self._schedule_reactions()
+
+    def cancel(self, msg: Any | None = None) -> bool:
+        """Cancel (asyncio only: JavaScript promises cannot be cancelled)."""
+        if not super().cancel(msg):
+            return False
+        self._schedule_reactions()
+        return True
+
+
+_NO_LOOP_MESSAGE: Final = (
+    "websocketstream needs a running asyncio event loop: create streams and "
+    "sockets inside a coroutine (for example under asyncio.run())"
+)
 
 
 def get_loop() -> asyncio.AbstractEventLoop:
     """Return the running event loop, or raise a clear :class:`RuntimeError`."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        raise RuntimeError(
-            "websocketstream needs a running asyncio event loop: create streams and "
-            "sockets inside a coroutine (for example under asyncio.run())"
-        ) from None
+    loop = _get_running_loop()
+    if loop is None:
+        raise RuntimeError(_NO_LOOP_MESSAGE) from None
+    return loop
 
 
 def new_promise() -> Promise[Any]:
     """Web IDL "a new promise": a pending :class:`Promise` on the running loop."""
-    return Promise(loop=get_loop())
+    loop = _get_running_loop()
+    if loop is None:
+        raise RuntimeError(_NO_LOOP_MESSAGE) from None
+    return Promise(loop=loop)
 
 
 def promise_resolved_with(value: T) -> Promise[T]:
     """Web IDL "a promise resolved with" ``value`` (an awaitable is adopted)."""
+    loop = _get_running_loop()
+    if loop is None:
+        raise RuntimeError(_NO_LOOP_MESSAGE) from None
+    if value is None:  # the common case, first
+        p: Promise[T] = Promise(loop=loop)
+        p.set_result(value)
+        return p
     if isinstance(value, asyncio.Future):
         return adopt(value)
-    p: Promise[T] = Promise(loop=get_loop())
+    p = Promise(loop=loop)
     if inspect.isawaitable(value):
         _adopt_awaitable(p, value)
     else:
@@ -110,7 +281,12 @@ def promise_rejected_with(reason: BaseException) -> Promise[Any]:
 def resolve_promise(p: asyncio.Future[T], value: T | None = None) -> None:
     """Web IDL "resolve ``p`` with ``value``"; a settled (or cancelled) promise is left alone."""
     if not p.done():
-        p.set_result(value)  # type: ignore[arg-type]
+        if type(p) is Promise:  # Promise.set_result, inlined
+            _future_set_result(p, value)
+            if p._reactions is not None:
+                p._schedule_reactions()
+        else:
+            p.set_result(value)  # type: ignore[arg-type]
 
 
 def reject_promise(p: asyncio.Future[Any], reason: BaseException) -> None:
@@ -220,7 +396,10 @@ def upon_promise(
         elif on_rejected is not None:
             on_rejected(exc)
 
-    p.add_done_callback(reaction)
+    if type(p) is Promise and p.done():  # already settled (the common case): queue it now
+        _enqueue(p.get_loop(), reaction, p, _copy_context())
+    else:
+        p.add_done_callback(reaction)
 
 
 def upon_fulfillment(p: asyncio.Future[T], steps: Callable[[T], object]) -> None:

@@ -31,7 +31,6 @@ from .streams.default_controller import (
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
     readable_stream_default_controller_error,
-    readable_stream_default_controller_get_desired_size,
 )
 from .streams.readable import ReadableStream
 from .streams.strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
@@ -128,6 +127,8 @@ class StreamEndpoint(SnakeCaseHint):
         # sent, rejected with the close's error in session_closed.
         self._unsendable_writes: list[Promise[None]] = []
         self._closing_error: InvalidStateError | None = None
+        self._resolved_none: Promise[None] | None = None  # what _write returns (see there)
+        self._pulled: Promise[None] | None = None  # what _pull_bytes returns (see there)
 
     # ----------------------------------------------------------------- public surface
 
@@ -201,6 +202,7 @@ class StreamEndpoint(SnakeCaseHint):
             self._cancel,
             self._readable_hwm,
             self._readable_size,
+            react_now=True,
         )
         writable = create_writable_stream(
             _start_nothing,
@@ -223,14 +225,19 @@ class StreamEndpoint(SnakeCaseHint):
         readable = self._readable
         if readable is None:
             return
-        controller = _default_controller(readable)
-        if not readable_stream_default_controller_can_close_or_enqueue(controller):
+        # The endpoint's readable is always a default (not a byte) stream.
+        controller: ReadableStreamDefaultController = readable._controller  # type: ignore[assignment]
+        # (The two questions below are ReadableStreamDefaultControllerCanCloseOrEnqueue and
+        # GetDesiredSize, inlined: this runs for every message.)
+        if controller._close_requested or readable._state != "readable":
             return  # the application cancelled the readable: it asked not to get messages
         readable_stream_default_controller_enqueue(controller, data)
         # The spec applies backpressure after every message and the pull releases it; applying
         # it only once the queue is full is equivalent and saves a pull per message.
-        desired = readable_stream_default_controller_get_desired_size(controller)
-        if desired is None or desired <= 0:
+        if (
+            readable._state != "readable"
+            or controller._strategy_hwm - controller._queue_total_size <= 0
+        ):
             session = self._session
             assert session is not None
             session.apply_backpressure()
@@ -309,7 +316,12 @@ class StreamEndpoint(SnakeCaseHint):
         session = self._session
         if session is not None:
             session.release_backpressure()
-        return promise_resolved_with(None)
+        # "A promise resolved with undefined": the readable reacts to it at once (react_now)
+        # and nothing else sees it, so one fulfilled promise serves every pull.
+        pulled = self._pulled
+        if pulled is None:
+            pulled = self._pulled = promise_resolved_with(None)
+        return pulled
 
     # WebSockets §"cancel"
     def _cancel(self, reason: Any) -> Promise[None]:
@@ -318,10 +330,13 @@ class StreamEndpoint(SnakeCaseHint):
 
     # WebSockets §"write"
     def _write(self, chunk: Any) -> Promise[None]:
-        try:
-            data = to_message(chunk)
-        except TypeError as exc:
-            return promise_rejected_with(exc)
+        if type(chunk) is bytes:  # to_message's first question, asked here (the hot path)
+            data: str | bytes = chunk
+        else:
+            try:
+                data = to_message(chunk)
+            except TypeError as exc:
+                return promise_rejected_with(exc)
         session = self._session
         assert session is not None
         if self._ready_state != OPEN or session.connection.close_expected():
@@ -331,9 +346,13 @@ class StreamEndpoint(SnakeCaseHint):
             unsendable: Promise[None] = new_promise()
             self._unsendable_writes.append(unsendable)
             return unsendable
-        session.send(data)
-        if session.has_buffer_space():
-            return promise_resolved_with(None)
+        if session.send(data):  # True while there is buffer space
+            # "A promise resolved with undefined": only the writable reacts to it, so one
+            # fulfilled promise serves every write.
+            resolved = self._resolved_none
+            if resolved is None:
+                resolved = self._resolved_none = promise_resolved_with(None)
+            return resolved
         # "Wait until there is sufficient buffer space": the message is accepted once the
         # bounded transport buffer drains below its limit.
         self._write_pending = True

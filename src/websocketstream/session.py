@@ -41,8 +41,10 @@ from .protocol.connection import (
     BINARY,
     CLOSE,
     CLOSED,
+    CLOSING,
     CONNECTING,
     HANDSHAKE,
+    LARGE_PART,
     PONG,
     REQUEST,
     TEXT,
@@ -116,6 +118,7 @@ class Session(asyncio.BufferedProtocol):
         self._on_request = on_request
         self._buffer = bytearray(RECEIVE_BUFFER_SIZE)
         self._view = memoryview(self._buffer)
+        self._direct = False  # get_buffer returned the connection's view, not ours
         self._reading_paused = False
         self._writing_paused = False
         self._space_waiters: deque[Promise[None]] = deque()
@@ -146,12 +149,19 @@ class Session(asyncio.BufferedProtocol):
         self._flush()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        """The reused receive buffer (asyncio.BufferedProtocol)."""
-        return self._view
+        """The reused receive buffer, or the missing part of a large frame's payload
+        (asyncio.BufferedProtocol: the socket is read straight into it)."""
+        view = self.connection.receive_buffer()
+        self._direct = view is not None
+        return self._view if view is None else view
 
     def buffer_updated(self, nbytes: int) -> None:
         """Bytes arrived: buffer them in the connection, then hand over what is wanted."""
-        self.connection.receive_data(self._view[:nbytes])
+        if self._direct:
+            self._direct = False
+            self.connection.received_into(nbytes)
+        else:
+            self.connection.receive_data(self._view[:nbytes])
         self._process()
 
     def eof_received(self) -> bool | None:
@@ -207,7 +217,8 @@ class Session(asyncio.BufferedProtocol):
             # Past the peer's EOF nothing more can arrive and backpressure has nothing left to
             # hold back: hand over what is buffered (a Close frame behind unread messages
             # included) before the close is reported.
-            while self._opened and (not self._backpressure or self._eof or conn.close_expected()):
+            # (conn.state >= CLOSING is conn.close_expected(), inlined on this per-message path.)
+            while self._opened and (not self._backpressure or self._eof or conn.state >= CLOSING):
                 event = conn.next_event()
                 if event is None:
                     break
@@ -218,9 +229,10 @@ class Session(asyncio.BufferedProtocol):
                     self._closing_started()
                 elif kind == PONG:
                     self._pong_received()
-            if conn.close_expected():
+            if conn.state >= CLOSING:
                 self._closing_started()
-            self._flush()
+            if conn._out:  # replies queued by the connection (or unflushed sends)
+                self._flush()
             if conn.should_close_transport and self.transport is not None:
                 self.transport.close()
             self._update_reading()
@@ -250,21 +262,22 @@ class Session(asyncio.BufferedProtocol):
         self.handler.session_opened()
 
     def _update_reading(self) -> None:
+        conn = self.connection
+        want = (
+            not self._backpressure
+            or not self._opened
+            or conn.state >= CLOSING  # conn.close_expected()
+            or conn.buffered < self._read_limit
+        )
+        if want is not self._reading_paused:
+            return  # reading (not paused) and wanted, or paused and not wanted: no change
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        conn = self.connection
-        want = (
-            not self._opened
-            or not self._backpressure
-            or conn.close_expected()
-            or conn.buffered < self._read_limit
-        )
         if want:
-            if self._reading_paused:
-                self._reading_paused = False
-                transport.resume_reading()
-        elif not self._reading_paused:
+            self._reading_paused = False
+            transport.resume_reading()
+        else:
             self._reading_paused = True
             transport.pause_reading()
 
@@ -299,26 +312,40 @@ class Session(asyncio.BufferedProtocol):
         for waiter in waiters:
             reject_promise(waiter, error)
 
-    def send(self, data: str | bytes) -> None:
-        """Queue a text (``str``) or binary (``bytes``) message; flushed this iteration."""
-        if isinstance(data, str):
+    def send(self, data: str | bytes) -> bool:
+        """Queue a text (``str``) or binary (``bytes``) message; flushed this iteration.
+
+        Returns :meth:`has_buffer_space` (whether another message may follow at once).
+        """
+        if type(data) is bytes:
+            self.connection.send_binary(data)
+        elif isinstance(data, str):
             self.connection.send_text(data)
         else:
             self.connection.send_binary(data)
-        self._unflushed += len(data)
-        if self._unflushed >= FLUSH_SIZE:
+        unflushed = self._unflushed + len(data)
+        if unflushed >= FLUSH_SIZE:
             self._flush()
-        elif self._flush_handle is None:
-            self._flush_handle = self._loop.call_soon(self._flush)
+        else:
+            self._unflushed = unflushed
+            if self._flush_handle is None:
+                self._flush_handle = self._loop.call_soon(self._flush)
+        return not self._writing_paused and self._unflushed < self._write_limit
 
     def _flush(self) -> None:
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
         self._unflushed = 0
-        data = self.connection.data_to_send()
-        if data and self.transport is not None and not self.transport.is_closing():
-            self.transport.write(data)
+        parts = self.connection.data_to_send_parts()
+        if not parts:
+            return
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            for part in parts:
+                # A large part goes as a memoryview: what the socket does not take at once is
+                # then copied once into the transport's buffer, not sliced (copied) first.
+                transport.write(part if len(part) < LARGE_PART else memoryview(part))
 
     @property
     def buffered_amount(self) -> int:

@@ -72,6 +72,7 @@ from .deflate import PerMessageDeflate
 from .errors import HandshakeError, HandshakeRejected, InvalidState, ProtocolViolation
 from .frames import (
     FIN,
+    MASK_CHUNK,
     OP_BINARY,
     OP_CLOSE,
     OP_PING,
@@ -82,6 +83,7 @@ from .frames import (
     build_frame,
     header,
     mask_int,
+    mask_parts,
     masked_small_frame,
     parse_header,
     random_mask_keys,
@@ -100,6 +102,7 @@ __all__ = [
     "CLOSE",
     "DEFAULT_MAX_SIZE",
     "HANDSHAKE",
+    "LARGE_PART",
     "PING",
     "PONG",
     "REQUEST",
@@ -132,6 +135,13 @@ Event: TypeAlias = (
 #: Default bound on one message's size in bytes (after decompression).
 DEFAULT_MAX_SIZE: Final = 2**20
 _UNLIMITED: Final = 1 << 63
+#: Outgoing pieces at least this long are handed over on their own by data_to_send_parts()
+#: rather than copied into a joined buffer.
+LARGE_PART: Final = 64 * 1024
+#: Frames at least this long whose payload is incomplete get a buffer of their own.
+_BIG_FRAME: Final = 64 * 1024
+#: Largest frame buffer kept for reuse (see Connection._collect_payload).
+_SPARE_MAX: Final = 4 * 1024 * 1024
 
 
 class State(IntEnum):
@@ -157,6 +167,8 @@ class Connection:
     """
 
     __slots__ = (
+        "_big_fill",
+        "_big_view",
         "_buf",
         "_can_send",
         "_chunks",
@@ -171,6 +183,7 @@ class Connection:
         "_msg",
         "_out",
         "_pos",
+        "_spare",
         "client",
         "close_rcvd",
         "close_rcvd_then_sent",
@@ -219,6 +232,10 @@ class Connection:
         self._pos = 0
         self._chunks: list[bytes] = []
         self._chunks_len = 0
+        # A large frame's payload, collected in a buffer of its own (see _collect_payload).
+        self._big_view: memoryview | None = None
+        self._big_fill = 0
+        self._spare: bytearray | None = None  # the last one, reused (see _collect_payload)
         self._eof = False
         self._discard = False
         self._out: list[bytes] = []
@@ -247,19 +264,70 @@ class Connection:
     @property
     def buffered(self) -> int:
         """Bytes received and not parsed yet (for the session's read pause)."""
-        return len(self._buf) - self._pos + self._chunks_len
+        return len(self._buf) - self._pos + self._chunks_len + self._big_fill
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        """Buffer bytes from the network (copied if not ``bytes``); no parsing happens here."""
+        """Buffer bytes from the network (copied if not ``bytes``); no events are parsed here
+        (at most a large frame's header is peeked at, to give its payload its own buffer)."""
         if self._discard or self.state is CLOSED or not data:
             return
+        big = self._big_view
+        if big is not None:
+            # A large frame's payload is being collected: its bytes go straight there.
+            fill = self._big_fill
+            room = len(big) - fill
+            if room:
+                view = memoryview(data).cast("B")
+                n = min(room, len(view))
+                big[fill : fill + n] = view[:n]
+                self._big_fill = fill + n
+                if n == len(view):
+                    return
+                data = view[n:]
         if self._pos >= len(self._buf) and not self._chunks:
+            if len(data) > _BIG_FRAME and self.state is not CONNECTING:
+                # At a frame boundary: if a large frame starts here, its payload goes to a
+                # buffer of its own now rather than being copied twice (here, then there).
+                # The header is only peeked at; _parse checks it as usual.
+                view = memoryview(data).cast("B")
+                parsed = parse_header(view, 0)  # type: ignore[arg-type]
+                if parsed is not None:
+                    b0, b1, length, start = parsed
+                    if b1 & 0x80:
+                        start += 4
+                    if (
+                        b0 & 0x0F < OP_CLOSE
+                        and _BIG_FRAME <= length <= self._max_wire
+                        and start + length > len(view)
+                    ):
+                        self._buf = b""
+                        self._pos = 0
+                        self._collect_payload(bytes(view[:start]), length, view[start:])
+                        return
             self._buf = bytes(data)
             self._pos = 0
         else:
             chunk = bytes(data)
             self._chunks.append(chunk)
             self._chunks_len += len(chunk)
+
+    def receive_buffer(self) -> memoryview | None:
+        """Where the next bytes from the network may be written directly, or None.
+
+        While a large frame's payload is incomplete, a writable view of its missing part (at
+        most the rest of the frame, so never past ``max_size``): read the socket into it and
+        call :meth:`received_into`, saving the copies of :meth:`receive_data`.  None otherwise.
+        """
+        big = self._big_view
+        if big is None or self._big_fill >= len(big) or self._discard:
+            return None
+        return big[self._big_fill :]
+
+    def received_into(self, nbytes: int) -> None:
+        """``nbytes`` bytes were written at the start of the view :meth:`receive_buffer`
+        returned (no parsing happens here)."""
+        if self._big_view is not None and not self._discard:
+            self._big_fill = min(self._big_fill + nbytes, len(self._big_view))
 
     def receive_eof(self) -> None:
         """The peer closed its side of the TCP connection (or the transport was lost).
@@ -290,6 +358,36 @@ class Connection:
         self._pos = 0
         self._chunks = []
         self._chunks_len = 0
+        self._big_view = None
+        self._big_fill = 0
+
+    def _collect_payload(self, head: bytes, length: int, first: memoryview) -> None:
+        """Give the incomplete payload of the frame whose header ``head`` was parsed a buffer of
+        its own (``length`` bytes): its ``first`` bytes and the pending chunks move there,
+        later bytes are written there directly (no chunks to join, no slice of a joined
+        buffer).  The buffered input becomes just the header, so the frame is parsed (and
+        checked) again once complete.
+        """
+        # Fresh memory costs more than the copies saved (page faults, and malloc trimming its
+        # heap when two large blocks are freed): the buffer is reused for the next large
+        # frame, as long as the connection lives, if it is within _SPARE_MAX.
+        big = self._spare
+        if big is None or len(big) < length:
+            big = bytearray(length)
+            if length <= _SPARE_MAX:
+                self._spare = big
+        view = memoryview(big)[:length]
+        fill = len(first)
+        view[:fill] = first
+        for chunk in self._chunks:
+            view[fill : fill + len(chunk)] = chunk
+            fill += len(chunk)
+        self._buf = head
+        self._pos = 0
+        self._chunks = []
+        self._chunks_len = 0
+        self._big_view = view
+        self._big_fill = fill
 
     def _merge(self) -> None:
         """Move the pending chunks into the parse buffer (only when they are needed)."""
@@ -445,17 +543,38 @@ class Connection:
                 key_at = start
                 start += 4
             stop = start + length
-            if stop > len(buf):
-                if len(buf) + self._chunks_len >= stop:
-                    self._merge()
-                    continue
-                if self._eof:
-                    self._finish_eof()
-                return None
-            self._pos = stop
-            payload = buf[start:stop]
-            if masked:
-                payload = mask_int(payload, int.from_bytes(buf[key_at : key_at + 4], "little"))
+            view = self._big_view
+            if view is not None:
+                # The payload is collected in a buffer of its own; buf[pos:] is the header.
+                if self._big_fill < length:
+                    if self._eof:
+                        self._finish_eof()
+                    return None
+                self._big_view = None
+                self._big_fill = 0
+                self._pos = start
+                if masked:
+                    payload = mask_int(view, int.from_bytes(buf[key_at : key_at + 4], "little"))
+                else:
+                    payload = bytes(view)
+            else:
+                if stop > len(buf):
+                    if len(buf) + self._chunks_len >= stop:
+                        self._merge()
+                        continue
+                    if self._eof:
+                        self._finish_eof()
+                    elif length >= _BIG_FRAME:
+                        if start <= len(buf):
+                            self._collect_payload(buf[pos:start], length, memoryview(buf)[start:])
+                        elif self._chunks:
+                            self._merge()  # the masking key is in the chunks: the header first
+                            continue
+                    return None
+                self._pos = stop
+                payload = buf[start:stop]
+                if masked:
+                    payload = mask_int(payload, int.from_bytes(buf[key_at : key_at + 4], "little"))
             if opcode == OP_PING:
                 if self.close_sent is None:
                     # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
@@ -535,6 +654,35 @@ class Connection:
         self._out = []
         return b"".join(out)
 
+    def data_to_send_parts(self) -> list[bytes]:
+        """All bytes queued for the network, as a list of parts to write in order ([] if
+        none); the queue is emptied.  Small pieces are joined; pieces of ``LARGE_PART`` bytes
+        or more (big payloads) stay on their own, so they are never copied into a join.
+        """
+        out = self._out
+        if len(out) <= 1:
+            if out:
+                self._out = []
+            return out
+        self._out = []
+        parts: list[bytes] = []
+        start = 0
+        for i, piece in enumerate(out):
+            if len(piece) >= LARGE_PART:
+                if i - start > 1:
+                    parts.append(b"".join(out[start:i]))
+                elif i - start == 1:
+                    parts.append(out[start])
+                parts.append(piece)
+                start = i + 1
+        if start == 0:
+            return [b"".join(out)]
+        if len(out) - start > 1:
+            parts.append(b"".join(out[start:]))
+        elif len(out) - start == 1:
+            parts.append(out[start])
+        return parts
+
     def _next_key(self) -> int | None:
         """A fresh masking key for a client (RFC 6455 §5.3), None for a server."""
         if not self.client:
@@ -605,9 +753,13 @@ class Connection:
         key = keys.pop()
         if n < 126:
             self._out.append(masked_small_frame(b0, payload, key))
-        else:
+        elif n <= MASK_CHUNK:
             head = header(b0, n, True) + key.to_bytes(4, "little")
             self._out += (head, mask_int(payload, key))
+        else:
+            # A large payload stays in masked pieces, written one by one (never joined).
+            self._out.append(header(b0, n, True) + key.to_bytes(4, "little"))
+            self._out += mask_parts(payload, key)
 
     def _control_payload(self, data: bytes | bytearray | memoryview | str) -> bytes:
         if isinstance(data, str):

@@ -22,6 +22,7 @@ __all__ = [
     "DATA_OPCODES",
     "FIN",
     "MASK_BIT",
+    "MASK_CHUNK",
     "OP_BINARY",
     "OP_CLOSE",
     "OP_CONTINUATION",
@@ -34,6 +35,7 @@ __all__ = [
     "header",
     "mask",
     "mask_int",
+    "mask_parts",
     "masked_small_frame",
     "parse_header",
     "random_mask_keys",
@@ -93,11 +95,21 @@ REPEAT_KEY_WORDS: Final = 64
 REPEAT_KEY: Final = tuple(sum(1 << (32 * i) for i in range(w)) for w in range(REPEAT_KEY_WORDS + 1))
 
 
+# Payloads longer than this are masked in pieces of this size (a multiple of 4, so every piece
+# starts at key byte 0).  Big integers and results under the C allocator's mmap threshold are
+# recycled; whole-payload temporaries (three integers of 1 MiB for a 1 MiB payload) are mapped
+# and faulted in afresh each time, which doubles the cost of masking.
+MASK_CHUNK: Final = 64 * 1024
+_MASK_CHUNK_REPEAT: Final = int.from_bytes(b"\x01\x00\x00\x00" * (MASK_CHUNK >> 2), "little")
+
+
 def mask_int(payload: bytes | bytearray | memoryview, key: int) -> bytes:
     """XOR ``payload`` with a masking key given as the little-endian integer of its 4 bytes
     (RFC 6455 §5.3: byte i is XORed with key byte i mod 4). Masking and unmasking are the same.
     """
     n = len(payload)
+    if n > MASK_CHUNK:
+        return b"".join(mask_parts(payload, key))
     words = (n + 3) >> 2
     if words <= REPEAT_KEY_WORDS:
         keys = key * REPEAT_KEY[words]
@@ -107,6 +119,25 @@ def mask_int(payload: bytes | bytearray | memoryview, key: int) -> bytes:
     if n & 3:
         return x.to_bytes(words << 2, "little")[:n]
     return x.to_bytes(n, "little")
+
+
+def mask_parts(payload: bytes | bytearray | memoryview, key: int) -> list[bytes]:
+    """:func:`mask_int` for a large payload, as consecutive pieces of at most ``MASK_CHUNK``
+    bytes (write them in order; no joined copy is made)."""
+    n = len(payload)
+    if n <= MASK_CHUNK:
+        return [mask_int(payload, key)]
+    view = memoryview(payload).cast("B")
+    keys = key * _MASK_CHUNK_REPEAT
+    from_bytes = int.from_bytes
+    full = n - n % MASK_CHUNK
+    parts = [
+        (from_bytes(view[i : i + MASK_CHUNK], "little") ^ keys).to_bytes(MASK_CHUNK, "little")
+        for i in range(0, full, MASK_CHUNK)
+    ]
+    if full < n:
+        parts.append(mask_int(view[full:], key))
+    return parts
 
 
 def mask(payload: bytes | bytearray | memoryview, key: bytes) -> bytes:

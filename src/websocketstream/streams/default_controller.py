@@ -23,7 +23,6 @@ from .readable import (
     readable_stream_add_read_request,
     readable_stream_close,
     readable_stream_error,
-    readable_stream_fulfill_read_request,
 )
 from .strategies import SizeAlgorithm
 
@@ -42,6 +41,9 @@ __all__ = [
     "set_up_readable_stream_default_controller",
     "set_up_readable_stream_default_controller_from_underlying_source",
 ]
+
+#: Integers up to this size are exact as floats: a size that needs no checks.
+_MAX_SAFE_INTEGER = 2**53 - 1
 
 StartAlgorithm = Callable[[], Any]
 PullAlgorithm = Callable[[], "Promise[Any]"]
@@ -62,6 +64,7 @@ class ReadableStreamDefaultController:
         "_pulling",
         "_queue",
         "_queue_total_size",
+        "_react_now",
         "_started",
         "_strategy_hwm",
         "_strategy_size_algorithm",
@@ -75,6 +78,7 @@ class ReadableStreamDefaultController:
     _close_requested: bool
     _pull_again: bool
     _pulling: bool
+    _react_now: bool  # not a spec slot: see create_readable_stream
     _strategy_size_algorithm: SizeAlgorithm | None
     _strategy_hwm: float
     _pull_algorithm: PullAlgorithm | None
@@ -149,8 +153,16 @@ def readable_stream_default_controller_call_pull_if_needed(
         # Already pulling with a pull queued (pull_again implies pulling): whatever
         # ShouldCallPull says, the steps below would change nothing.
         return
-    should_pull = readable_stream_default_controller_should_call_pull(controller)
-    if not should_pull:
+    # ReadableStreamDefaultControllerShouldCallPull (and GetDesiredSize), inlined: this runs
+    # for every read and every enqueue.
+    stream = controller._stream
+    if controller._close_requested or stream._state != "readable" or not controller._started:
+        return
+    reader = stream._reader
+    if not (
+        (isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests)
+        or controller._strategy_hwm - controller._queue_total_size > 0
+    ):
         return
     if controller._pulling:
         controller._pull_again = True
@@ -159,6 +171,19 @@ def readable_stream_default_controller_call_pull_if_needed(
     controller._pulling = True
     assert controller._pull_algorithm is not None
     pull_promise = controller._pull_algorithm()
+    if (
+        controller._react_now
+        and pull_promise.done()
+        and not pull_promise.cancelled()
+        and pull_promise.exception() is None
+    ):
+        # An internal pull whose promise is already fulfilled (create_readable_stream with
+        # react_now): its reaction, below, runs now instead of one loop iteration later.
+        controller._pulling = False
+        if controller._pull_again:
+            controller._pull_again = False
+            readable_stream_default_controller_call_pull_if_needed(controller)
+        return
 
     def on_fulfilled(_: Any) -> None:
         controller._pulling = False
@@ -222,25 +247,34 @@ def readable_stream_default_controller_enqueue(
     controller: ReadableStreamDefaultController, chunk: Any
 ) -> None:
     """Give ``chunk`` to a waiting read, or queue it with its strategy size."""
-    if not readable_stream_default_controller_can_close_or_enqueue(controller):
-        return
     stream = controller._stream
+    # ReadableStreamDefaultControllerCanCloseOrEnqueue, inlined (this is the per-chunk path).
+    if controller._close_requested or stream._state != "readable":
+        return
     reader = stream._reader
     if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
-        readable_stream_fulfill_read_request(stream, chunk, False)
+        # ReadableStreamFulfillReadRequest(stream, chunk, false), inlined.
+        reader._read_requests.popleft().chunk_steps(chunk)
     else:
-        assert controller._strategy_size_algorithm is not None
+        size_algorithm = controller._strategy_size_algorithm
+        assert size_algorithm is not None
         try:
-            chunk_size = controller._strategy_size_algorithm(chunk)
+            chunk_size = size_algorithm(chunk)
         except Exception as chunk_size_e:
             readable_stream_default_controller_error(controller, chunk_size_e)
             raise
-        try:
-            enqueue_value_with_size(controller, chunk, chunk_size)
-        except Exception as enqueue_e:
-            readable_stream_default_controller_error(controller, enqueue_e)
-            raise
-    readable_stream_default_controller_call_pull_if_needed(controller)
+        if type(chunk_size) is int and 0 <= chunk_size <= _MAX_SAFE_INTEGER:
+            # EnqueueValueWithSize for a size that is valid by construction, inlined.
+            controller._queue.append((chunk, chunk_size))
+            controller._queue_total_size += chunk_size
+        else:
+            try:
+                enqueue_value_with_size(controller, chunk, chunk_size)
+            except Exception as enqueue_e:
+                readable_stream_default_controller_error(controller, enqueue_e)
+                raise
+    if not controller._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+        readable_stream_default_controller_call_pull_if_needed(controller)
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerError
@@ -303,6 +337,7 @@ def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     controller._close_requested = False
     controller._pull_again = False
     controller._pulling = False
+    controller._react_now = False
     controller._strategy_size_algorithm = size_algorithm
     controller._strategy_hwm = high_water_mark
     controller._pull_algorithm = pull_algorithm
@@ -371,8 +406,17 @@ def create_readable_stream(
     cancel_algorithm: CancelAlgorithm,
     high_water_mark: float = 1,
     size_algorithm: SizeAlgorithm | None = None,
+    *,
+    react_now: bool = False,
 ) -> ReadableStream:
-    """A default readable stream driven by the given algorithms (for other specs and tee)."""
+    """A default readable stream driven by the given algorithms (for other specs and tee).
+
+    ``react_now`` (not in the spec) is for a pull algorithm that is internal and returns
+    promises that are already fulfilled (the WebSocketStream's "pull bytes"): the reaction to
+    such a promise (clear [[pulling]], pull again if asked) runs as soon as the pull returns,
+    not in a later loop iteration.  Nothing outside can observe the difference (the pull
+    algorithm is not user code), and a read that the pull can satisfy completes at once.
+    """
     assert is_non_negative_number(high_water_mark)
     stream = ReadableStream.__new__(ReadableStream)
     initialize_readable_stream(stream)
@@ -386,4 +430,5 @@ def create_readable_stream(
         high_water_mark,
         size_algorithm if size_algorithm is not None else _count_one,
     )
+    controller._react_now = react_now
     return stream

@@ -1,8 +1,7 @@
 """Teeing readable streams (Streams §4.9.1 ReadableStreamTee and its two variants).
 
-The spec delays each chunk by a microtask before handing it to the branches; asyncio has no
-microtasks, so the delay is one ``loop.call_soon`` callback (the same queue promise reactions
-use), which keeps the ordering against errors the spec wants.
+The spec delays each chunk by a microtask before handing it to the branches: ``queue_microtask``
+(the queue promise reactions use), which keeps the ordering against errors the spec wants.
 """
 
 from __future__ import annotations
@@ -11,9 +10,9 @@ from typing import Any
 
 from .._promise import (
     Promise,
-    get_loop,
     new_promise,
     promise_resolved_with,
+    queue_microtask,
     resolve_promise,
     upon_rejection,
 )
@@ -120,7 +119,6 @@ def readable_stream_default_tee(
     assert isinstance(clone_for_branch2, bool)
     reader = acquire_readable_stream_default_reader(stream)
     tee = _TeeState(reader)
-    loop = get_loop()
 
     class TeeReadRequest(ReadRequest):
         __slots__ = ()
@@ -143,7 +141,7 @@ def readable_stream_default_tee(
                 if tee.read_again:
                     pull_algorithm()
 
-            loop.call_soon(deliver)  # queueMicrotask
+            queue_microtask(deliver)
 
         def close_steps(self) -> None:
             tee.reading = False
@@ -226,7 +224,6 @@ def readable_byte_stream_tee(stream: ReadableStream) -> list[ReadableStream]:
     assert isinstance(stream, ReadableStream)
     assert isinstance(stream._controller, ReadableByteStreamController)
     tee = _TeeState(acquire_readable_stream_default_reader(stream))
-    loop = get_loop()
 
     def forward_reader_error(
         this_reader: ReadableStreamDefaultReader | ReadableStreamBYOBReader,
@@ -276,7 +273,7 @@ def readable_byte_stream_tee(stream: ReadableStream) -> list[ReadableStream]:
                     readable_byte_stream_controller_enqueue(_byte_controller(tee.branch2), chunk2)
                 after_chunk()
 
-            loop.call_soon(deliver)  # queueMicrotask
+            queue_microtask(deliver)
 
         def close_steps(self) -> None:
             tee.reading = False
@@ -351,7 +348,7 @@ def readable_byte_stream_tee(stream: ReadableStream) -> list[ReadableStream]:
                         )
                     after_chunk()
 
-                loop.call_soon(deliver)  # queueMicrotask
+                queue_microtask(deliver)
 
             def close_steps(self, chunk: Any) -> None:
                 tee.reading = False

@@ -34,7 +34,6 @@ from ._queue import (
     dequeue_value,
     enqueue_value_with_size,
     is_non_negative_number,
-    peek_queue_value,
     reset_queue,
 )
 from ._underlying import check_no_camel_case, get_member, get_method
@@ -760,11 +759,14 @@ def writable_stream_default_writer_get_desired_size(
     stream = writer._stream
     assert stream is not None
     state = stream._state
+    if state == "writable":  # the common case first
+        controller = stream._controller
+        # WritableStreamDefaultControllerGetDesiredSize, inlined (hot: polled before writes)
+        return controller._strategy_hwm - controller._queue_total_size
     if state in ("errored", "erroring"):
         return None
-    if state == "closed":
-        return 0
-    return writable_stream_default_controller_get_desired_size(stream._controller)
+    assert state == "closed"
+    return 0
 
 
 # Streams §5.5.3 WritableStreamDefaultWriterRelease
@@ -796,6 +798,17 @@ def writable_stream_default_writer_write(
     if stream is not writer._stream:
         return promise_rejected_with(TypeError("Cannot write to a stream using a released writer"))
     state = stream._state
+    if (
+        state == "writable"
+        and stream._close_request is None
+        and stream._in_flight_close_request is None
+    ):
+        # The common case (writable, no close queued or in flight), checked first: the same
+        # outcome as the steps below.  WritableStreamAddWriteRequest, inlined.
+        promise = new_promise()
+        stream._write_requests.append(promise)
+        writable_stream_default_controller_write(controller, chunk, chunk_size)
+        return promise
     if state == "errored":
         return promise_rejected_with(stream._stored_error)
     if writable_stream_close_queued_or_in_flight(stream) or state == "closed":
@@ -934,9 +947,10 @@ def writable_stream_default_controller_advance_queue_if_needed(
     if state == "erroring":
         writable_stream_finish_erroring(stream)
         return
-    if not controller._queue:
+    queue = controller._queue
+    if not queue:
         return
-    value = peek_queue_value(controller)
+    value = queue[0][0]  # PeekQueueValue, inlined
     if value is _CLOSE_SENTINEL:
         writable_stream_default_controller_process_close(controller)
     else:
@@ -1042,20 +1056,35 @@ def writable_stream_default_controller_process_write(
 ) -> None:
     """Call the sink's write with ``chunk``."""
     stream = controller._stream
-    writable_stream_mark_first_write_request_in_flight(stream)
+    # WritableStreamMarkFirstWriteRequestInFlight, inlined.
+    assert stream._in_flight_write_request is None
+    stream._in_flight_write_request = stream._write_requests.popleft()
     write_algorithm = controller._write_algorithm
     assert write_algorithm is not None
     sink_write_promise = write_algorithm(chunk)
 
     def on_fulfilled(_: Any) -> None:
-        writable_stream_finish_in_flight_write(stream)
+        # WritableStreamFinishInFlightWrite, inlined.
+        in_flight_write_request = stream._in_flight_write_request
+        assert in_flight_write_request is not None
+        resolve_promise(in_flight_write_request, None)
+        stream._in_flight_write_request = None
         state = stream._state
         assert state in ("writable", "erroring")
-        dequeue_value(controller)
-        if not writable_stream_close_queued_or_in_flight(stream) and state == "writable":
-            backpressure = writable_stream_default_controller_get_backpressure(controller)
-            writable_stream_update_backpressure(stream, backpressure)
-        writable_stream_default_controller_advance_queue_if_needed(controller)
+        # DequeueValue, inlined.
+        queue_total_size = controller._queue_total_size - controller._queue.popleft()[1]
+        controller._queue_total_size = queue_total_size if queue_total_size > 0 else 0
+        if (
+            stream._close_request is None
+            and stream._in_flight_close_request is None
+            and state == "writable"
+        ):
+            # WritableStreamDefaultControllerGetBackpressure, inlined (as in ...Write).
+            backpressure = controller._strategy_hwm - controller._queue_total_size <= 0
+            if backpressure is not stream._backpressure:
+                writable_stream_update_backpressure(stream, backpressure)
+        if controller._queue or state == "erroring":  # else advancing has nothing to do
+            writable_stream_default_controller_advance_queue_if_needed(controller)
 
     def on_rejected(reason: BaseException) -> None:
         if stream._state == "writable":
@@ -1070,13 +1099,26 @@ def writable_stream_default_controller_write(
     controller: WritableStreamDefaultController, chunk: Any, chunk_size: Any
 ) -> None:
     """Queue ``chunk`` with ``chunk_size`` (an invalid size errors the stream)."""
-    try:
-        enqueue_value_with_size(controller, chunk, chunk_size)
-    except Exception as enqueue_e:  # the spec turns it into an error
-        writable_stream_default_controller_error_if_needed(controller, enqueue_e)
-        return
+    if type(chunk_size) is int and chunk_size >= 0:
+        # EnqueueValueWithSize, inlined for a size that passes its checks (an int, not a bool).
+        controller._queue.append((chunk, chunk_size))
+        controller._queue_total_size += chunk_size
+    else:
+        try:
+            enqueue_value_with_size(controller, chunk, chunk_size)
+        except Exception as enqueue_e:  # the spec turns it into an error
+            writable_stream_default_controller_error_if_needed(controller, enqueue_e)
+            return
     stream = controller._stream
-    if not writable_stream_close_queued_or_in_flight(stream) and stream._state == "writable":
-        backpressure = writable_stream_default_controller_get_backpressure(controller)
-        writable_stream_update_backpressure(stream, backpressure)
-    writable_stream_default_controller_advance_queue_if_needed(controller)
+    if (
+        stream._close_request is None
+        and stream._in_flight_close_request is None
+        and stream._state == "writable"
+    ):
+        # WritableStreamDefaultControllerGetBackpressure, inlined; updating the backpressure
+        # to the value it already has does nothing.
+        backpressure = controller._strategy_hwm - controller._queue_total_size <= 0
+        if backpressure is not stream._backpressure:
+            writable_stream_update_backpressure(stream, backpressure)
+    if controller._started and stream._in_flight_write_request is None:
+        writable_stream_default_controller_advance_queue_if_needed(controller)
