@@ -225,3 +225,20 @@ def test_random_reads(role: str, seed: int) -> None:
     assert feed(conn_for(role), data, sizes, direct=bool(seed & 1)) == [
         (BINARY, m) for m in messages
     ]
+
+
+def test_lying_length_without_max_size_allocates_nothing_up_front(role: str) -> None:
+    conn = conn_for(role, max_size=None)
+    mbit = 0 if role == "client" else 0x80
+    head = bytes([0x82, 127 | mbit]) + (2**62).to_bytes(8, "big") + (b"\0" * 4 if mbit else b"")
+    conn.receive_data(head + b"x" * 100_000)
+    assert conn.next_event() is None
+    assert conn.receive_buffer() is None  # buffered as it arrives, not collected
+    assert conn.failure is None
+    assert conn.buffered == len(head) + 100_000
+
+
+def test_frame_longer_than_collect_limit_without_max_size(role: str) -> None:
+    conn = conn_for(role, max_size=None)
+    payload = b"y" * (17 * 1024 * 1024)
+    assert feed(conn, pf(role, 2, payload), [4 * 1024 * 1024], direct=True) == [(BINARY, payload)]

@@ -37,11 +37,14 @@ finished. It never raises on peer input: a violation *fails the connection* (RFC
 a Close frame with the RFC code is queued, ``failure`` records code and reason, input is
 ignored from then on, and ``should_close_transport`` becomes True.
 
-Lazy parsing for backpressure: ``receive_data()`` does no parsing, so bytes the reader has not
-asked for stay in the buffer; ``buffered`` says how many. When ``next_event()`` returns None
-while ``buffered`` is large, an incomplete frame is waiting (at most about ``max_size`` bytes):
-keep reading the socket. Control frames behind unread messages are seen only when parsing
-reaches them: once closing starts, drain with ``next_event()`` in a loop.
+Lazy parsing for backpressure: ``receive_data()`` parses no events, so bytes the reader has not
+asked for stay in the buffer; ``buffered`` says how many.  A large frame's payload (64 KiB to
+16 MiB, within ``max_size``) gets a buffer of its own once its header is seen; while it is
+incomplete, ``receive_buffer()`` offers the missing part so the socket can be read straight
+into it (then call ``received_into(n)`` instead of ``receive_data()``).  When ``next_event()``
+returns None while ``buffered`` is large, an incomplete frame is waiting (at most about
+``max_size`` bytes): keep reading the socket. Control frames behind unread messages are seen
+only when parsing reaches them: once closing starts, drain with ``next_event()`` in a loop.
 
 States (:class:`State`): CONNECTING → OPEN → CLOSING (a Close sent or received, or the
 connection failed) → CLOSED (only through ``receive_eof()``, i.e. the TCP connection is gone,
@@ -142,6 +145,10 @@ LARGE_PART: Final = 64 * 1024
 _BIG_FRAME: Final = 64 * 1024
 #: Largest frame buffer kept for reuse (see Connection._collect_payload).
 _SPARE_MAX: Final = 4 * 1024 * 1024
+#: Largest frame given a buffer of its own: the buffer is allocated before the payload
+#: arrives, so with no max_size a lying header must not make it huge; longer frames are
+#: buffered as they arrive.
+_COLLECT_MAX: Final = 16 * 1024 * 1024
 
 
 class State(IntEnum):
@@ -297,7 +304,7 @@ class Connection:
                         start += 4
                     if (
                         b0 & 0x0F < OP_CLOSE
-                        and _BIG_FRAME <= length <= self._max_wire
+                        and _BIG_FRAME <= length <= min(self._max_wire, _COLLECT_MAX)
                         and start + length > len(view)
                     ):
                         self._buf = b""
@@ -564,7 +571,7 @@ class Connection:
                         continue
                     if self._eof:
                         self._finish_eof()
-                    elif length >= _BIG_FRAME:
+                    elif _BIG_FRAME <= length <= _COLLECT_MAX:
                         if start <= len(buf):
                             self._collect_payload(buf[pos:start], length, memoryview(buf)[start:])
                         elif self._chunks:

@@ -129,7 +129,7 @@ class ReadableStreamDefaultController:
             if self._close_requested and not queue:
                 readable_stream_default_controller_clear_algorithms(self)
                 readable_stream_close(self._stream)
-            elif not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+            elif not (self._pull_again or self._close_requested):  # else a no-op (see there)
                 readable_stream_default_controller_call_pull_if_needed(self)
             read_request.chunk_steps(chunk)
         else:

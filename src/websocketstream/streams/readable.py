@@ -393,7 +393,16 @@ class ReadableStreamDefaultReader(ReadableStreamGenericReader):
         if stream is None:
             return promise_rejected_with(_reader_lock_error("read from"))
         request = _DefaultReaderReadRequest(loop=stream._loop)
-        readable_stream_default_reader_read(self, request)
+        # ReadableStreamDefaultReaderRead(this, readRequest), inlined (the path of every read).
+        stream._disturbed = True
+        state = stream._state
+        if state == "readable":
+            stream._controller._pull_steps(request)
+        elif state == "closed":
+            request.close_steps()
+        else:
+            assert state == "errored"
+            request.error_steps(stream._stored_error)
         return request
 
     def release_lock(self) -> None:
