@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from asyncio import InvalidStateError
+from asyncio import Future, InvalidStateError
 from collections import deque
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -119,9 +119,14 @@ class _DefaultReaderReadRequest(Promise[ReadResult], ReadRequest):
     """The read request of ``reader.read()``: it is the promise it settles (one allocation)."""
 
     def chunk_steps(self, chunk: Any) -> None:
-        try:  # noqa: SIM105 -- contextlib.suppress costs a call on the hot path
-            # ReadResult(chunk, False), without the Python-level NamedTuple.__new__ frame.
-            self.set_result(_tuple_new(ReadResult, (chunk, False)))
+        try:
+            # ReadResult(chunk, False), without the Python-level NamedTuple.__new__ frame; with
+            # no reactions yet (a queued read), the future's own C set_result is all it takes.
+            result = _tuple_new(ReadResult, (chunk, False))
+            if self._reactions is None:
+                _future_set_result(self, result)
+            else:
+                self.set_result(result)
         except InvalidStateError:  # the caller cancelled the future
             pass
 
@@ -135,6 +140,9 @@ class _DefaultReaderReadRequest(Promise[ReadResult], ReadRequest):
 
 def _reader_lock_error(what: str) -> TypeError:
     return TypeError(f"Cannot {what} a stream using a released reader")
+
+
+_future_set_result = Future.set_result
 
 
 # ---------------------------------------------------------------------------------------------
