@@ -346,6 +346,12 @@ class Session(asyncio.BufferedProtocol):
                 # A large part goes as a memoryview: what the socket does not take at once is
                 # then copied once into the transport's buffer, not sliced (copied) first.
                 transport.write(part if len(part) < LARGE_PART else memoryview(part))
+            conn = self.connection
+            if conn._lent is not None and transport.get_write_buffer_size() == 0:
+                # All sent: the transport keeps no reference to the parts (asyncio 3.12+
+                # may queue the memoryview itself otherwise), so the connection's send buffer
+                # may be reused.
+                conn.send_buffers_released()
 
     @property
     def buffered_amount(self) -> int:

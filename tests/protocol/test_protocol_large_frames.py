@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import zlib
+from typing import Any
 
 import pytest
 from protocol_helpers import failed_with, open_conn, peer_frame
@@ -242,3 +243,69 @@ def test_frame_longer_than_collect_limit_without_max_size(role: str) -> None:
     conn = conn_for(role, max_size=None)
     payload = b"y" * (17 * 1024 * 1024)
     assert feed(conn, pf(role, 2, payload), [4 * 1024 * 1024], direct=True) == [(BINARY, payload)]
+
+
+@pytest.mark.parametrize("sizes", [[256 * 1024], [100_000], [1, 2, 3, 100_000], [5, 70_000]])
+def test_next_large_frame_lands_in_place(role: str, sizes: list[int]) -> None:
+    # At a frame boundary, once a large frame was received, the socket is read into that
+    # frame's reused buffer: a large frame starting there keeps its payload in place.
+    conn = conn_for(role)
+    payloads = [os.urandom(BIG), os.urandom(BIG), os.urandom(BIG - 3)]
+    first = feed(conn, pf(role, 2, payloads[0]), [100_000], direct=True)
+    assert first == [(BINARY, payloads[0])]
+    view = conn.receive_buffer()
+    assert view is not None
+    spare = view.obj
+    conn.receive_data(b"")  # a read not taken: the offer is withdrawn
+    data = b"".join(pf(role, 2, p) for p in payloads[1:]) + pf(role, 1, b"end")
+    events = feed(conn, data, sizes, direct=True)
+    assert events == [(BINARY, payloads[1]), (BINARY, payloads[2]), (TEXT, "end")]
+    assert conn._spare is spare
+    assert conn.buffered == 0
+    assert conn.failure is None
+
+
+def test_landing_read_keeps_the_payload_in_place(role: str) -> None:
+    conn = conn_for(role)
+    feed(conn, pf(role, 2, b"a" * BIG), [100_000], direct=True)
+    payload = os.urandom(BIG)
+    data = pf(role, 2, payload)
+    view = conn.receive_buffer()
+    assert view is not None
+    view[:100_000] = data[:100_000]
+    conn.received_into(100_000)
+    rest = conn.receive_buffer()
+    assert rest is not None and rest.obj is view.obj  # the same buffer: nothing was moved
+    assert len(rest) == len(data) - 100_000
+    assert conn.buffered == 100_000
+    rest[:] = data[100_000:]
+    conn.received_into(len(rest))
+    assert conn.next_event() == (BINARY, payload)
+
+
+def test_landing_read_of_small_frames_and_a_larger_frame(role: str) -> None:
+    conn = conn_for(role)
+    feed(conn, pf(role, 2, b"a" * 70_000), [100_000], direct=True)
+    bigger = os.urandom(BIG)  # does not fit the spare buffer: buffered as usual
+    data = pf(role, 1, b"x") + pf(role, 9, b"p") + pf(role, 2, bigger) + pf(role, 2, b"y" * 70_000)
+    events = feed(conn, data, [262_144], direct=True)
+    assert events == [(TEXT, "x"), (PING, b"p"), (BINARY, bigger), (BINARY, b"y" * 70_000)]
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ({"opcode": 2, "payload": b"x" * 100_001}, 1009),
+        ({"opcode": 2, "payload": b"x" * BIG, "rsv": 0x20}, 1002),
+        ({"opcode": 9, "payload": b"x" * BIG}, 1002),
+        ({"opcode": 1, "payload": b"x" * 80_000 + b"\xff"}, 1007),
+    ],
+)
+def test_landing_read_of_a_bad_frame_fails(role: str, frame: dict[str, Any], code: int) -> None:
+    conn = conn_for(role, max_size=100_000)
+    feed(conn, pf(role, 2, b"a" * 90_000), [50_000], direct=True)
+    assert conn.receive_buffer() is not None
+    feed(conn, pf(role, **frame), [100_000], direct=True)
+    assert failed_with(conn, code)
+    assert conn.receive_buffer() is None
+    assert conn.buffered == 0

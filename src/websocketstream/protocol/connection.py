@@ -86,7 +86,7 @@ from .frames import (
     build_frame,
     header,
     mask_int,
-    mask_parts,
+    mask_into,
     masked_small_frame,
     parse_header,
     random_mask_keys,
@@ -141,8 +141,15 @@ _UNLIMITED: Final = 1 << 63
 #: Outgoing pieces at least this long are handed over on their own by data_to_send_parts()
 #: rather than copied into a joined buffer.
 LARGE_PART: Final = 64 * 1024
+#: Room before a large masked payload in its send buffer, for the header and the key: the
+#: payload starts at a multiple of 4 (NumPy XORs aligned 32-bit words).
+_SEND_PAD: Final = 16
 #: Frames at least this long whose payload is incomplete get a buffer of their own.
 _BIG_FRAME: Final = 64 * 1024
+#: Longest frame header (2 bytes, a 64-bit length, a masking key; RFC 6455 §5.2).
+_MAX_HEADER: Final = 14
+#: Longest read offered at a frame boundary by receive_buffer() (into the spare frame buffer).
+_LANDING_MAX: Final = 256 * 1024
 #: Largest frame buffer kept for reuse (see Connection._collect_payload).
 _SPARE_MAX: Final = 4 * 1024 * 1024
 #: Largest frame given a buffer of its own: the buffer is allocated before the payload
@@ -184,12 +191,16 @@ class Connection:
         "_discard",
         "_eof",
         "_fast",
+        "_landing",
+        "_lent",
         "_mask_keys",
         "_max_fast",
         "_max_wire",
         "_msg",
         "_out",
+        "_pending",
         "_pos",
+        "_send_buf",
         "_spare",
         "client",
         "close_rcvd",
@@ -243,9 +254,15 @@ class Connection:
         self._big_view: memoryview | None = None
         self._big_fill = 0
         self._spare: bytearray | None = None  # the last one, reused (see _collect_payload)
+        self._landing = False  # receive_buffer() offered the start of the spare buffer
         self._eof = False
         self._discard = False
-        self._out: list[bytes] = []
+        self._out: list[bytes | memoryview] = []
+        # The send buffer of large masked frames (see _queue_message): free for reuse, the
+        # last one still queued in _out, the last one handed out by data_to_send_parts().
+        self._send_buf: bytearray | None = None
+        self._pending: bytearray | None = None
+        self._lent: bytearray | None = None
         self._mask_keys: list[int] = []
         self._max_fast = _UNLIMITED if max_size is None else max_size
         self._deflate = deflate
@@ -276,6 +293,7 @@ class Connection:
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
         """Buffer bytes from the network (copied if not ``bytes``); no events are parsed here
         (at most a large frame's header is peeked at, to give its payload its own buffer)."""
+        self._landing = False
         if self._discard or self.state is CLOSED or not data:
             return
         big = self._big_view
@@ -323,16 +341,59 @@ class Connection:
 
         While a large frame's payload is incomplete, a writable view of its missing part (at
         most the rest of the frame, so never past ``max_size``): read the socket into it and
-        call :meth:`received_into`, saving the copies of :meth:`receive_data`.  None otherwise.
+        call :meth:`received_into`, saving the copies of :meth:`receive_data`.  At a frame
+        boundary, once a large frame was received, the start of its (reused) buffer: a large
+        frame that starts there keeps its payload in place.  None otherwise.
         """
         big = self._big_view
-        if big is None or self._big_fill >= len(big) or self._discard:
+        if big is None:
+            spare = self._spare
+            if (
+                spare is None
+                or self._pos < len(self._buf)
+                or self._chunks
+                or self._discard
+                or self.state is not OPEN
+            ):
+                self._landing = False
+                return None
+            self._landing = True
+            return memoryview(spare)[:_LANDING_MAX]
+        self._landing = False
+        if self._big_fill >= len(big) or self._discard:
             return None
         return big[self._big_fill :]
 
     def received_into(self, nbytes: int) -> None:
         """``nbytes`` bytes were written at the start of the view :meth:`receive_buffer`
         returned (no parsing happens here)."""
+        if self._landing:
+            self._landing = False
+            spare = self._spare
+            assert spare is not None
+            view = memoryview(spare)[:nbytes]
+            parsed = parse_header(view, 0)  # type: ignore[arg-type]
+            if parsed is not None:
+                # As in receive_data: a large frame starting here keeps its payload where it
+                # was read (the header is only peeked at; _parse checks it as usual).
+                b0, b1, length, start = parsed
+                if b1 & 0x80:
+                    start += 4
+                if (
+                    b0 & 0x0F < OP_CLOSE
+                    and _BIG_FRAME <= length <= min(self._max_wire, _COLLECT_MAX)
+                    and nbytes < start + length <= len(spare)
+                    and start <= nbytes
+                ):
+                    self._buf = bytes(view[:start])
+                    self._pos = 0
+                    self._big_view = memoryview(spare)[start : start + length]
+                    self._big_fill = nbytes - start
+                    return
+            # Anything else is buffered as usual, copied out first (the spare buffer may be
+            # given to the next large frame).
+            self.receive_data(bytes(view))
+            return
         if self._big_view is not None and not self._discard:
             self._big_fill = min(self._big_fill + nbytes, len(self._big_view))
 
@@ -380,7 +441,9 @@ class Connection:
         # frame, as long as the connection lives, if it is within _SPARE_MAX.
         big = self._spare
         if big is None or len(big) < length:
-            big = bytearray(length)
+            # With room for a header: the next frame of this size fits in place (see
+            # received_into).
+            big = bytearray(length + _MAX_HEADER)
             if length <= _SPARE_MAX:
                 self._spare = big
         view = memoryview(big)[:length]
@@ -659,20 +722,31 @@ class Connection:
         if not out:
             return b""
         self._out = []
-        return b"".join(out)
+        data = b"".join(out)
+        if self._pending is not None:
+            # Copied into the join: the send buffer is free again.
+            self._send_buf = self._pending
+            self._pending = None
+        return data
 
-    def data_to_send_parts(self) -> list[bytes]:
+    def data_to_send_parts(self) -> list[bytes | memoryview]:
         """All bytes queued for the network, as a list of parts to write in order ([] if
         none); the queue is emptied.  Small pieces are joined; pieces of ``LARGE_PART`` bytes
         or more (big payloads) stay on their own, so they are never copied into a join.
+
+        A large masked frame (client) is a ``memoryview`` of a send buffer that is reused
+        only once :meth:`send_buffers_released` says these parts are no longer referenced.
         """
         out = self._out
+        if self._pending is not None:
+            self._lent = self._pending
+            self._pending = None
         if len(out) <= 1:
             if out:
                 self._out = []
             return out
         self._out = []
-        parts: list[bytes] = []
+        parts: list[bytes | memoryview] = []
         start = 0
         for i, piece in enumerate(out):
             if len(piece) >= LARGE_PART:
@@ -689,6 +763,15 @@ class Connection:
         elif len(out) - start == 1:
             parts.append(out[start])
         return parts
+
+    def send_buffers_released(self) -> None:
+        """Tell the connection that nothing references the parts returned by
+        :meth:`data_to_send_parts` any more (e.g. the transport's write buffer was empty after
+        writing them): the send buffer they used may be overwritten by the next message.
+        """
+        if self._lent is not None:
+            self._send_buf = self._lent
+            self._lent = None
 
     def _next_key(self) -> int | None:
         """A fresh masking key for a client (RFC 6455 §5.3), None for a server."""
@@ -764,9 +847,22 @@ class Connection:
             head = header(b0, n, True) + key.to_bytes(4, "little")
             self._out += (head, mask_int(payload, key))
         else:
-            # A large payload stays in masked pieces, written one by one (never joined).
-            self._out.append(header(b0, n, True) + key.to_bytes(4, "little"))
-            self._out += mask_parts(payload, key)
+            # A large frame is masked into one send buffer (header and key just before the
+            # payload), handed over as one part.  The buffer is reused, so it is not allocated
+            # (and page-faulted) afresh for every message, but only once no one references it
+            # (data_to_send() copied it, or send_buffers_released() was called).
+            head = header(b0, n, True) + key.to_bytes(4, "little")
+            size = _SEND_PAD + n
+            buf = self._send_buf
+            if buf is None or len(buf) < size:
+                buf = bytearray(size)
+            self._send_buf = None
+            # Bounded memory: only a buffer up to _SPARE_MAX is kept for reuse.
+            self._pending = buf if size <= _SEND_PAD + _SPARE_MAX else None
+            first = _SEND_PAD - len(head)
+            buf[first:_SEND_PAD] = head
+            mask_into(payload, key, buf, _SEND_PAD)
+            self._out.append(memoryview(buf)[first:size])
 
     def _control_payload(self, data: bytes | bytearray | memoryview | str) -> bytes:
         if isinstance(data, str):

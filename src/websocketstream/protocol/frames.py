@@ -36,6 +36,7 @@ __all__ = [
     "header",
     "mask",
     "mask_int",
+    "mask_into",
     "mask_parts",
     "masked_small_frame",
     "parse_header",
@@ -180,6 +181,37 @@ def mask_parts(
     if full < n:
         parts.append(mask_int(view[full:], key, accelerate=False))
     return parts
+
+
+def mask_into(
+    payload: bytes | bytearray | memoryview,
+    key: int,
+    out: bytearray,
+    offset: int,
+    *,
+    accelerate: bool = True,
+) -> None:
+    """:func:`mask_int`, written into ``out[offset : offset + len(payload)]`` instead of new
+    objects: with NumPy, one XOR straight into ``out`` (a reused buffer is never page-faulted
+    afresh; an ``offset`` that is a multiple of 4 keeps the words aligned)."""
+    n = len(payload)
+    if accelerate and n >= NUMPY_MASK_THRESHOLD and _numpy is not None:
+        # RFC 6455 §5.3 as 32-bit little-endian words: word i of the payload XOR the key's
+        # integer; the last n % 4 bytes start at key byte 0.
+        full = n & ~3
+        words = _numpy.frombuffer(payload, dtype="<u4", count=full >> 2)
+        dest = _numpy.frombuffer(out, dtype="<u4", count=full >> 2, offset=offset)
+        _numpy.bitwise_xor(words, _numpy.uint32(key), out=dest)
+        if full < n:
+            out[offset + full : offset + n] = mask_int(
+                memoryview(payload)[full:], key, accelerate=False
+            )
+        return
+    pos = offset
+    with memoryview(out) as view:
+        for part in mask_parts(payload, key, accelerate=False):
+            view[pos : pos + len(part)] = part
+            pos += len(part)
 
 
 def mask(payload: bytes | bytearray | memoryview, key: bytes) -> bytes:
