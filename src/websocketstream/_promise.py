@@ -41,6 +41,7 @@ __all__ = [
     "queue_microtask",
     "react",
     "reject_promise",
+    "rejection_reason",
     "resolve_promise",
     "set_promise_is_handled_to_true",
     "spawn",
@@ -332,6 +333,11 @@ class RejectionReason(Exception):  # a carrier, not an error kind
     def __init__(self, value: object) -> None:
         super().__init__(value)
         self.value = value
+
+
+def rejection_reason(error: BaseException) -> Any:
+    """The raw reason carried by a rejection: unwraps a :class:`RejectionReason`."""
+    return error.value if type(error) is RejectionReason else error
 
 
 def _settle_from(p: asyncio.Future[Any], source: asyncio.Future[Any]) -> None:

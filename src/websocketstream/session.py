@@ -33,9 +33,15 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
-from ._promise import Promise, new_promise, reject_promise, resolve_promise
+from ._promise import (
+    Promise,
+    new_promise,
+    reject_promise,
+    resolve_promise,
+    set_promise_is_handled_to_true,
+)
 from .dom.exceptions import InvalidStateError
 from .protocol.connection import (
     BINARY,
@@ -135,7 +141,7 @@ class Session(asyncio.BufferedProtocol):
         self._processing = False
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
-        self.handshake_done.add_done_callback(_retrieve)
+        set_promise_is_handled_to_true(self.handshake_done)
         #: Resolved once :meth:`SessionHandler.session_closed` has been called.
         self.closed: Promise[None] = new_promise()
 
@@ -481,8 +487,3 @@ class Session(asyncio.BufferedProtocol):
                 handle.cancel()
         self._ping_handle = None
         self._pong_deadline = None
-
-
-def _retrieve(fut: asyncio.Future[Any]) -> None:
-    if not fut.cancelled():
-        fut.exception()

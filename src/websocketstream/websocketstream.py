@@ -19,14 +19,14 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from ._promise import RejectionReason, get_loop, reject_promise
+from ._promise import get_loop, reject_promise
 from .dom.abort import AbortSignal
 from .dom.exceptions import DOMSyntaxError
-from .endpoint import CLOSED, CLOSING, CONNECTING, StreamEndpoint, WebSocketCloseInfo
+from .endpoint import CLOSED, CLOSING, CONNECTING, StreamEndpoint
 from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
 from .protocol.connection import DEFAULT_MAX_SIZE, ClientConnection
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
-from .url import WebSocketURL, get_url_record, validate_protocols
+from .url import get_url_record, validate_protocols
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "HeadersLike", "WebSocketStream"]
 
@@ -233,8 +233,8 @@ class WebSocketStream(StreamEndpoint):
         self._ready_state = CLOSING
 
     def _reject_both(self, reason: Any) -> None:
-        reject_promise(self._opened_promise, _as_exception(reason))
-        reject_promise(self._closed_promise, _as_exception(reason))
+        reject_promise(self._opened_promise, reason)  # a non-exception reason is wrapped there
+        reject_promise(self._closed_promise, reason)
 
     # ----------------------------------------------------------------- async with
 
@@ -254,13 +254,3 @@ class WebSocketStream(StreamEndpoint):
         else:
             with contextlib.suppress(Exception):  # the body's exception is the one to see
                 await self.closed
-
-
-def _as_exception(reason: Any) -> BaseException:
-    if isinstance(reason, BaseException):
-        return reason
-    return RejectionReason(reason)
-
-
-def _unused(_: WebSocketCloseInfo, __: WebSocketURL) -> None:  # pragma: no cover
-    return None

@@ -23,9 +23,9 @@ from typing import Any
 from .._naming import snake_case_hints
 from .._promise import (
     Promise,
-    RejectionReason,
     promise_call,
     promise_resolved_with,
+    rejection_reason,
     upon_promise,
 )
 from ..dom.exceptions import RangeError
@@ -70,10 +70,6 @@ __all__ = [
 StartAlgorithm = Callable[[], Any]
 PullAlgorithm = Callable[[], "Promise[Any]"]
 CancelAlgorithm = Callable[[Any], "Promise[Any]"]
-
-
-def _reason_of(e: BaseException) -> Any:
-    return e.value if isinstance(e, RejectionReason) else e
 
 
 class _ByteQueueEntry:
@@ -333,7 +329,7 @@ def readable_byte_stream_controller_call_pull_if_needed(
             readable_byte_stream_controller_call_pull_if_needed(controller)
 
     def on_rejected(e: BaseException) -> None:
-        readable_byte_stream_controller_error(controller, _reason_of(e))
+        readable_byte_stream_controller_error(controller, rejection_reason(e))
 
     upon_promise(pull_promise, on_fulfilled, on_rejected)
 
@@ -945,7 +941,7 @@ def set_up_readable_byte_stream_controller(  # noqa: PLR0917 -- the spec's signa
         readable_byte_stream_controller_call_pull_if_needed(controller)
 
     def on_start_rejected(r: BaseException) -> None:
-        readable_byte_stream_controller_error(controller, _reason_of(r))
+        readable_byte_stream_controller_error(controller, rejection_reason(r))
 
     upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
 

@@ -9,9 +9,9 @@ from typing import Any
 from .._naming import snake_case_hints
 from .._promise import (
     Promise,
-    RejectionReason,
     promise_call,
     promise_resolved_with,
+    rejection_reason,
     upon_promise,
 )
 from ._queue import enqueue_value_with_size, is_non_negative_number, reset_queue
@@ -192,14 +192,9 @@ def readable_stream_default_controller_call_pull_if_needed(
             readable_stream_default_controller_call_pull_if_needed(controller)
 
     def on_rejected(e: BaseException) -> None:
-        readable_stream_default_controller_error(controller, _reason_of(e))
+        readable_stream_default_controller_error(controller, rejection_reason(e))
 
     upon_promise(pull_promise, on_fulfilled, on_rejected)
-
-
-def _reason_of(e: BaseException) -> Any:
-    # A promise rejected with a non-exception value carries it in a RejectionReason.
-    return e.value if isinstance(e, RejectionReason) else e
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerShouldCallPull
@@ -352,7 +347,7 @@ def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
         readable_stream_default_controller_call_pull_if_needed(controller)
 
     def on_start_rejected(r: BaseException) -> None:
-        readable_stream_default_controller_error(controller, _reason_of(r))
+        readable_stream_default_controller_error(controller, rejection_reason(r))
 
     upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
 

@@ -25,12 +25,12 @@ from .._promise import (
     promise_rejected_with,
     promise_resolved_with,
     reject_promise,
+    rejection_reason,
     set_promise_is_handled_to_true,
     transform_promise_with,
 )
 from .default_controller import (
     ReadableStreamDefaultController,
-    _reason_of,
     create_readable_stream,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
@@ -414,7 +414,7 @@ def readable_stream_from_iterable(async_iterable: Any) -> ReadableStream:
                 readable_stream_default_controller_enqueue(controller(), v)
 
         def on_rejected(r: BaseException) -> None:
-            readable_stream_default_controller_error(controller(), _reason_of(r))
+            readable_stream_default_controller_error(controller(), rejection_reason(r))
 
         return transform_promise_with(next_promise, on_fulfilled, on_rejected)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from .._naming import SnakeCaseHint
@@ -118,8 +118,3 @@ def extract_size_algorithm(strategy: Any) -> SizeAlgorithm:
         raise TypeError("strategy.size must be callable")
     algorithm: SizeAlgorithm = size
     return algorithm
-
-
-def is_mapping(value: object) -> bool:
-    """True for a mapping used as a dictionary argument."""
-    return isinstance(value, Mapping)

@@ -13,6 +13,7 @@ from .._promise import (
     new_promise,
     promise_resolved_with,
     queue_microtask,
+    rejection_reason,
     resolve_promise,
     upon_rejection,
 )
@@ -34,7 +35,6 @@ from .byte_controller import (
 )
 from .default_controller import (
     ReadableStreamDefaultController,
-    _reason_of,
     create_readable_stream,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
@@ -188,7 +188,7 @@ def readable_stream_default_tee(
     tee.branch2 = create_readable_stream(start_algorithm, pull_algorithm, cancel2_algorithm)
 
     def on_reader_errored(r: BaseException) -> None:
-        reason = _reason_of(r)
+        reason = rejection_reason(r)
         readable_stream_default_controller_error(_default_controller(tee.branch1), reason)
         readable_stream_default_controller_error(_default_controller(tee.branch2), reason)
         if not tee.canceled1 or not tee.canceled2:
@@ -231,7 +231,7 @@ def readable_byte_stream_tee(stream: ReadableStream) -> list[ReadableStream]:
         def on_rejected(r: BaseException) -> None:
             if this_reader is not tee.reader:
                 return
-            reason = _reason_of(r)
+            reason = rejection_reason(r)
             readable_byte_stream_controller_error(_byte_controller(tee.branch1), reason)
             readable_byte_stream_controller_error(_byte_controller(tee.branch2), reason)
             if not tee.canceled1 or not tee.canceled2:

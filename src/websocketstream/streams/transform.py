@@ -23,6 +23,7 @@ from .._promise import (
     promise_rejected_with,
     promise_resolved_with,
     reject_promise,
+    rejection_reason,
     resolve_promise,
     transform_promise_with,
     upon_promise,
@@ -45,7 +46,6 @@ from .strategies import SizeAlgorithm, extract_high_water_mark, extract_size_alg
 from .writable import (
     WritableStream,
     create_writable_stream,
-    rejection_reason,
     writable_stream_default_controller_error_if_needed,
 )
 

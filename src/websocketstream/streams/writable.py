@@ -5,7 +5,7 @@ Promises are :mod:`websocketstream._promise` futures; their reactions run on the
 JavaScript's run as microtasks.  Internal slots are ``_snake_case`` attributes with the spec's
 names.  A rejection reason that is not an exception travels in a
 :class:`~websocketstream._promise.RejectionReason`; algorithms that take reasons (abort, cancel)
-receive the raw value (see :func:`rejection_reason`).
+receive the raw value (see :func:`~websocketstream._promise.rejection_reason`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Any, Final
 from .._naming import SnakeCaseHint
 from .._promise import (
     Promise,
-    RejectionReason,
     new_promise,
     promise_call,
     promise_rejected_with,
     promise_resolved_with,
     reject_promise,
+    rejection_reason,
     resolve_promise,
     set_promise_is_handled_to_true,
     upon_promise,
@@ -48,7 +48,6 @@ __all__ = [
     "create_writable_stream",
     "initialize_writable_stream",
     "is_writable_stream_locked",
-    "rejection_reason",
     "set_up_writable_stream_default_controller",
     "set_up_writable_stream_default_controller_from_underlying_sink",
     "set_up_writable_stream_default_writer",
@@ -98,13 +97,6 @@ AbortAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
 _CLOSE_SENTINEL: Final = object()
 # Only the library may construct controllers (JavaScript: "Illegal constructor").
 _PRIVATE: Final = object()
-
-
-def rejection_reason(error: BaseException) -> Any:
-    """The raw reason carried by a rejection: unwraps a :class:`RejectionReason`."""
-    if type(error) is RejectionReason:
-        return error.value
-    return error
 
 
 def _count_size(chunk: Any) -> int:
