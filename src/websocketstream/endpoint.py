@@ -127,8 +127,9 @@ class StreamEndpoint(SnakeCaseHint):
         # sent, rejected with the close's error in session_closed.
         self._unsendable_writes: list[Promise[None]] = []
         self._closing_error: InvalidStateError | None = None
-        self._resolved_none: Promise[None] | None = None  # what _write returns (see there)
-        self._pulled: Promise[None] | None = None  # what _pull_bytes returns (see there)
+        # "A promise resolved with undefined" for _pull_bytes and _write: only this endpoint's
+        # own streams react to it, so one fulfilled promise serves every pull and write.
+        self._resolved_none: Promise[None] = promise_resolved_with(None)
 
     # ----------------------------------------------------------------- public surface
 
@@ -316,12 +317,7 @@ class StreamEndpoint(SnakeCaseHint):
         session = self._session
         if session is not None:
             session.release_backpressure()
-        # "A promise resolved with undefined": the readable reacts to it at once (react_now)
-        # and nothing else sees it, so one fulfilled promise serves every pull.
-        pulled = self._pulled
-        if pulled is None:
-            pulled = self._pulled = promise_resolved_with(None)
-        return pulled
+        return self._resolved_none  # the readable reacts to it at once (react_now)
 
     # WebSockets §"cancel"
     def _cancel(self, reason: Any) -> Promise[None]:
@@ -347,12 +343,7 @@ class StreamEndpoint(SnakeCaseHint):
             self._unsendable_writes.append(unsendable)
             return unsendable
         if session.send(data):  # True while there is buffer space
-            # "A promise resolved with undefined": only the writable reacts to it, so one
-            # fulfilled promise serves every write.
-            resolved = self._resolved_none
-            if resolved is None:
-                resolved = self._resolved_none = promise_resolved_with(None)
-            return resolved
+            return self._resolved_none
         # "Wait until there is sufficient buffer space": the message is accepted once the
         # bounded transport buffer drains below its limit.
         self._write_pending = True
