@@ -25,7 +25,7 @@ from typing import Any
 
 from ._promise import get_loop
 from .endpoint import StreamEndpoint
-from .protocol.connection import DEFAULT_MAX_SIZE, ServerConnection
+from .protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
 from .protocol.handshake import HandshakeRequest
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
 
@@ -189,7 +189,7 @@ class Server:
         if self._server is not None:
             self._server.close()
         for session in list(self._sessions):
-            if session.connection.state == 1:
+            if session.connection.state is OPEN:
                 session.fail(1001, "server shutting down")
             else:
                 session.abort()
