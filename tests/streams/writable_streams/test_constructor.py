@@ -1,6 +1,7 @@
-"""WPT streams/writable-streams/constructor.any.js, start.any.js, error.any.js,
-properties.any.js, bad-underlying-sinks.any.js and bad-strategies.any.js (constructor-time
-validation and start/error behaviour)."""
+"""WPT streams/writable-streams/constructor.any.js, plus constructor-time validation and
+start/error checks beyond the WPT files (start.any.js, error.any.js, properties.any.js,
+bad-underlying-sinks.any.js and bad-strategies.any.js have their own ports: test_start.py,
+test_error.py, ...)."""
 
 from __future__ import annotations
 

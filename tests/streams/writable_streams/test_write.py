@@ -1,4 +1,5 @@
-"""WPT streams/writable-streams/write.any.js (and backpressure.any.js's ready transitions)."""
+"""WPT streams/writable-streams/write.any.js (and backpressure.any.js's ready transitions); the
+write.any.js tests that were missing follow under "-- write.any.js (rest) --"."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.streams.helpers import (
 )
 from websocketstream.dom import RangeError
 from websocketstream.streams.strategies import CountQueuingStrategy
-from websocketstream.streams.writable import WritableStream
+from websocketstream.streams.writable import WritableStream, WritableStreamDefaultWriter
 
 
 def pending() -> asyncio.Future[Any]:
@@ -213,3 +214,138 @@ async def test_reentrant_strategy_write_from_size() -> None:
     await holder["inner"]
     assert ws.events == ["write", "b", "write", "a"]
     assert calls == ["a", "b"]
+
+
+# -- write.any.js (rest) ------------------------------------------------------------------------
+
+
+async def write_array_to_stream(array: list[Any], writer: Any) -> None:
+    for chunk in array:
+        writer.write(chunk)
+    await writer.close()
+
+
+async def test_complete_asynchronous_writes_before_close_resolves() -> None:
+    storage: list[Any] = []
+
+    async def write(chunk: Any, c: Any) -> None:
+        await flush_callbacks(1)
+        storage.append(chunk)
+
+    async def close() -> None:
+        await flush_callbacks(1)
+
+    writer = WritableStream({"write": write, "close": close}).get_writer()
+    await write_array_to_stream([1, 2, 3, 4, 5], writer)
+    assert storage == [1, 2, 3, 4, 5], "the data is relayed to the sink before close resolves"
+
+
+async def test_complete_synchronous_writes_before_close_resolves() -> None:
+    ws = recording_writable_stream()
+    await write_array_to_stream([1, 2, 3, 4, 5], ws.get_writer())
+    assert ws.events == [x for i in range(1, 6) for x in ("write", i)] + ["close"]
+
+
+async def test_transition_to_waiting_until_write_is_acknowledged() -> None:
+    ws, futures = writable_with_write_futures()
+    writer = ws.get_writer()
+    assert writer.desired_size == 1
+    await then(writer.ready)
+    write_promise = writer.write("a")
+    assert len(futures) == 1, "the sink's write has been called"
+    assert writer.desired_size == 0, "after writer.write()"
+    order: list[str] = []
+    record_settlements(order, write=write_promise, ready=writer.ready)
+    await flush_callbacks()
+    assert order == [], "nothing settles before the sink acknowledges the write"
+    futures[0].set_result(None)
+    assert await write_promise is None
+    assert await writer.ready is None
+    await flush_callbacks()
+    assert order == ["write", "ready"], "the write promise settles before ready"
+    assert writer.desired_size == 1, "desired_size is 1 again"
+
+
+async def test_rejected_sink_write_clears_queued_writes_and_close(error1: Exception) -> None:
+    ws, futures = writable_with_write_futures()
+    writer = ws.get_writer()
+    await then(writer.ready)
+    write_promise = writer.write("a")
+    assert len(futures) == 1
+    assert writer.desired_size == 0
+    write_promise2 = writer.write("b")
+    assert len(futures) == 1, "the second write waits for the first"
+    assert writer.desired_size == -1
+    close_promise = writer.close()
+    assert writer.desired_size == -1, "close() does not change desired_size"
+    await flush_callbacks()
+    futures[0].set_exception(error1)
+    await assert_rejects(close_promise, error1, "close()")
+    await assert_rejects(write_promise, error1, "the first write()")
+    await assert_rejects(write_promise2, error1, "the second write()")
+    assert ws.events == ["write", "a"], "the queued write never reaches the sink"
+
+
+async def test_sink_write_throwing_errors_stream_and_rejects_write(error1: Exception) -> None:
+    def write(chunk: Any, c: Any) -> None:
+        raise error1
+
+    writer = WritableStream({"write": write}).get_writer()
+    await assert_rejects(writer.write("a"), error1, "write()")
+    await assert_rejects(writer.close(), TypeError, "close() on the errored stream")
+
+
+async def test_ready_and_closed_reject_with_controller_error_made_before_sink_write_rejection(
+    error1: Exception, error2: Exception
+) -> None:
+    def write(chunk: Any, controller: Any) -> None:
+        controller.error(error1)
+        raise error2
+
+    writer = WritableStream({"write": write}).get_writer()
+    await assert_rejects(writer.write("a"), error2, "write() rejects with the sink's error")
+    await assert_rejects(writer.ready, error1, "ready rejects with the controller's error")
+    await assert_rejects(writer.closed, error1, "closed rejects with the controller's error")
+
+
+async def test_a_large_queue_of_writes_is_processed_completely() -> None:
+    number_of_writes = 1000
+    write_count = [0]
+    first_write = pending()
+
+    def write(chunk: Any, c: Any) -> Any:
+        write_count[0] += 1
+        return first_write if write_count[0] == 1 else None
+
+    writer = WritableStream({"write": write}).get_writer()
+    await then(writer.ready)
+    for _ in range(number_of_writes - 1):
+        writer.write("a")
+    write_promise = writer.write("a")
+    assert write_count[0] == 1, "the sink's write has been called once"
+    first_write.set_result(None)
+    await write_promise
+    assert write_count[0] == number_of_writes
+
+
+async def test_writer_works_when_manually_constructed() -> None:
+    stream = recording_writable_stream()
+    stream.get_writer().release_lock()
+    writer = WritableStreamDefaultWriter(stream)
+    await then(writer.ready)
+    writer.write("a")
+    assert stream.events == ["write", "a"], "write() is passed to the sink"
+
+
+async def test_returning_an_awaitable_from_write_works() -> None:
+    awaited: list[bool] = []
+
+    class Thenable:
+        def __await__(self) -> Any:
+            awaited.append(True)
+            return None
+            yield  # pragma: no cover -- makes this a generator
+
+    writer = WritableStream({"write": lambda chunk, c: Thenable()}).get_writer()
+    await writer.write("a")
+    assert awaited == [True], "the awaitable was awaited"
