@@ -1,8 +1,10 @@
 """Client benchmarks: WebSocketStream beside websockets, aiohttp, picows and plain TCP.
 
 One fast local server (``peer_server.py``, picows) runs in its own process; every (client,
-scenario) pair runs in a fresh subprocess, ``--repeat`` times, and the table shows medians and
-the ratios of WebSocketStream to each peer.  Compression is off for every client.
+scenario) pair runs in a fresh subprocess.  The clients take turns in ``--repeat`` rounds (so a
+slow spell of the shared machine touches them all alike); the tables show medians, the ratios of
+WebSocketStream to each peer, and the CPU time each client spent on the measured part.
+Compression is off for every client.
 
 Scenarios:
 
@@ -16,8 +18,13 @@ send_mb    MB/s sent, 1 GiB in 1 MiB messages
 slow_rss   MiB of RSS growth while the server floods 200 MiB and the app sleeps
 ========== ===============================================================
 
-Usage: ``python benchmarks/clients.py [--repeat 3] [--scale 1.0] [--clients ...]
-[--scenarios ...]`` (``make bench-clients``).
+Two references that are not WebSocket clients: ``tcp``, a plain asyncio socket moving the
+same bytes (recv_mb, send_mb), and ``premasked`` (send_mb), a raw socket writing one
+pre-masked frame over and over: no work per byte, so the most any WebSocket client can send
+to this server on this machine.
+
+Usage: ``python benchmarks/clients.py [--repeat 5] [--scale 1.0] [--clients ...]
+[--scenarios ...] [--json FILE]`` (``make bench-clients``).
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CLIENTS = ("websocketstream", "websockets", "aiohttp", "picows", "tcp")
+CLIENTS = ("websocketstream", "websockets", "aiohttp", "picows", "tcp", "premasked")
 SCENARIOS = ("echo_bin", "echo_text", "recv_msgs", "recv_mb", "send_msgs", "send_mb", "slow_rss")
 MIB = 1 << 20
 MAX_SIZE = 4 * MIB
@@ -51,6 +58,17 @@ def _counts(scale: float) -> dict[str, int]:
         "small": max(10_000, int(500_000 * scale)),
         "big": max(16, int(1024 * scale)),
     }
+
+
+_cpu_start = 0.0
+
+
+def _start_clock() -> float:
+    """Start timing the measured part: returns ``perf_counter()`` and notes the process's
+    CPU time, so the run also reports how much CPU the client spent on the work."""
+    global _cpu_start
+    _cpu_start = time.process_time()
+    return time.perf_counter()
 
 
 def _rss_mib() -> float:
@@ -83,14 +101,14 @@ async def run_websocketstream(scenario: str, base: str, n: dict[str, int]) -> fl
         wss, reader, writer = await open_("/echo")
         payload: str | bytes = b"x" * 64 if scenario == "echo_bin" else "x" * 64
         count = n["echo"]
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         for _ in range(count):
             writer.write(payload)
             await reader.read()
         result = count / (time.perf_counter() - t0)
     elif scenario in ("recv_msgs", "recv_mb"):
         count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         wss, reader, writer = await open_(f"/flood?count={count}&size={size}")
         got = 0
         while True:
@@ -105,7 +123,7 @@ async def run_websocketstream(scenario: str, base: str, n: dict[str, int]) -> fl
         count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
         wss, reader, writer = await open_("/sink")
         payload = b"x" * size
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         for _ in range(count):
             if writer.desired_size <= 0:
                 await writer.ready
@@ -136,14 +154,14 @@ async def run_websockets(scenario: str, base: str, n: dict[str, int]) -> float:
         payload: str | bytes = b"x" * 64 if scenario == "echo_bin" else "x" * 64
         count = n["echo"]
         async with open_("/echo") as ws:
-            t0 = time.perf_counter()
+            t0 = _start_clock()
             for _ in range(count):
                 await ws.send(payload)
                 await ws.recv()
             return count / (time.perf_counter() - t0)
     if scenario in ("recv_msgs", "recv_mb"):
         count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         async with open_(f"/flood?count={count}&size={size}") as ws:
             got = 0
             while True:
@@ -158,7 +176,7 @@ async def run_websockets(scenario: str, base: str, n: dict[str, int]) -> float:
         count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
         payload = b"x" * size
         async with open_("/sink") as ws:
-            t0 = time.perf_counter()
+            t0 = _start_clock()
             for _ in range(count):
                 await ws.send(payload)
             await ws.send("end")
@@ -185,7 +203,7 @@ async def run_aiohttp(scenario: str, base: str, n: dict[str, int]) -> float:
         if scenario in ("echo_bin", "echo_text"):
             count = n["echo"]
             async with open_("/echo") as ws:
-                t0 = time.perf_counter()
+                t0 = _start_clock()
                 if scenario == "echo_bin":
                     payload = b"x" * 64
                     for _ in range(count):
@@ -199,7 +217,7 @@ async def run_aiohttp(scenario: str, base: str, n: dict[str, int]) -> float:
                 return count / (time.perf_counter() - t0)
         if scenario in ("recv_msgs", "recv_mb"):
             count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
-            t0 = time.perf_counter()
+            t0 = _start_clock()
             async with open_(f"/flood?count={count}&size={size}") as ws:
                 got = 0
                 while True:
@@ -214,7 +232,7 @@ async def run_aiohttp(scenario: str, base: str, n: dict[str, int]) -> float:
             count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
             payload = b"x" * size
             async with open_("/sink") as ws:
-                t0 = time.perf_counter()
+                t0 = _start_clock()
                 for _ in range(count):
                     await ws.send_bytes(payload)
                 await ws.send_str("end")
@@ -275,14 +293,14 @@ async def run_picows(scenario: str, base: str, n: dict[str, int]) -> float:
         msg_type = picows.WSMsgType.BINARY if scenario == "echo_bin" else picows.WSMsgType.TEXT
         payload = b"x" * 64
         count = n["echo"]
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         for _ in range(count):
             transport.send(msg_type, payload)
             await listener.recv()
         result = count / (time.perf_counter() - t0)
     elif scenario in ("recv_msgs", "recv_mb"):
         count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         transport, listener = await open_(f"/flood?count={count}&size={size}")
         got = 0
         while True:
@@ -298,7 +316,7 @@ async def run_picows(scenario: str, base: str, n: dict[str, int]) -> float:
         transport, listener = await open_("/sink")
         payload = b"x" * size
         binary = picows.WSMsgType.BINARY
-        t0 = time.perf_counter()
+        t0 = _start_clock()
         for _ in range(count):
             if not listener.can_write.is_set():
                 await listener.can_write.wait()
@@ -349,7 +367,7 @@ async def run_tcp(scenario: str, base: str, n: dict[str, int]) -> float:
             if not done.done():
                 done.set_result(None)
 
-    t0 = time.perf_counter()
+    t0 = _start_clock()
     transport, protocol = await loop.create_connection(Counter, host, tcp_port)
     if scenario == "recv_mb":
         transport.write(f"flood {total}\n".encode())
@@ -367,12 +385,87 @@ async def run_tcp(scenario: str, base: str, n: dict[str, int]) -> float:
     return total / (time.perf_counter() - t0) / 1e6
 
 
+# ------------------------------------------------------------------ pre-masked frames
+
+
+async def run_premasked(scenario: str, base: str, n: dict[str, int]) -> float:
+    """The floor for send_mb: a raw socket that writes one pre-built masked 1 MiB frame over
+    and over (one masking key reused, so not a conforming client).  It does no work per
+    byte, so it shows how fast this server can take WebSocket frames on this machine."""
+    if scenario != "send_mb":
+        raise NotImplementedError
+    import base64
+    import struct
+
+    host, _, port = base.removeprefix("ws://").partition(":")
+    loop = asyncio.get_running_loop()
+
+    class Raw(asyncio.Protocol):
+        def __init__(self) -> None:
+            self.data = b""
+            self.arrived = asyncio.Event()
+            self.can_write = asyncio.Event()
+            self.can_write.set()
+
+        def data_received(self, data: bytes) -> None:
+            self.data += data
+            self.arrived.set()
+
+        def pause_writing(self) -> None:
+            self.can_write.clear()
+
+        def resume_writing(self) -> None:
+            self.can_write.set()
+
+        async def until(self, done: Callable[[bytes], bool]) -> None:
+            while not done(self.data):
+                self.arrived.clear()
+                await self.arrived.wait()
+
+    def frame(opcode: int, payload: bytes) -> bytes:
+        key = os.urandom(4)
+        mask = (key * (len(payload) // 4 + 1))[: len(payload)]
+        length = len(payload)
+        masked = (int.from_bytes(payload, "big") ^ int.from_bytes(mask, "big")).to_bytes(
+            length, "big"
+        )
+        if length < 126:
+            head = struct.pack("!BB", 0x80 | opcode, 0x80 | length)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 0xFF, length)
+        return head + key + masked
+
+    transport, raw = await loop.create_connection(Raw, host, int(port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    transport.write(
+        f"GET /sink HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    await raw.until(lambda d: b"\r\n\r\n" in d)
+    raw.data = raw.data.partition(b"\r\n\r\n")[2]
+    count = n["big"]
+    data = frame(0x2, b"x" * MIB)
+    t0 = _start_clock()
+    for _ in range(count):
+        if not raw.can_write.is_set():
+            await raw.can_write.wait()
+        transport.write(data)
+    transport.write(frame(0x1, b"end"))
+    await raw.until(lambda d: len(d) >= 2 and len(d) >= 2 + d[1])
+    elapsed = time.perf_counter() - t0
+    assert int(raw.data[2:].split()[0]) == count
+    transport.close()
+    return count * MIB / elapsed / 1e6
+
+
 RUNNERS: dict[str, Callable[[str, str, dict[str, int]], Awaitable[float]]] = {
     "websocketstream": run_websocketstream,
     "websockets": run_websockets,
     "aiohttp": run_aiohttp,
     "picows": run_picows,
     "tcp": run_tcp,
+    "premasked": run_premasked,
 }
 
 UNITS = {
@@ -400,14 +493,32 @@ def _free_port_pair() -> int:
     raise RuntimeError("no free port pair")
 
 
-def _run_one(client: str, scenario: str, base: str, scale: float) -> float | None:
+Run = tuple[float, float]  # (the scenario's figure, client CPU seconds for the measured part)
+
+
+def _run_one(client: str, scenario: str, base: str, scale: float) -> Run | None:
     cmd = [sys.executable, __file__, "--one", client, scenario, base, str(scale)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     if proc.returncode != 0:
         sys.stderr.write(f"{client}/{scenario} failed:\n{proc.stderr[-2000:]}\n")
         return None
     value = json.loads(proc.stdout.strip().splitlines()[-1])
-    return None if value is None else float(value)
+    return None if value is None else (float(value[0]), float(value[1]))
+
+
+async def _measure(client: str, scenario: str, base: str, scale: float) -> Run:
+    value = await RUNNERS[client](scenario, base, _counts(scale))
+    return value, time.process_time() - _cpu_start
+
+
+def _work(scenario: str, scale: float) -> tuple[float, str]:
+    """How much work one run of ``scenario`` does, and the unit the CPU table uses for it."""
+    n = _counts(scale)
+    if scenario.endswith("_mb"):
+        return n["big"] * MIB / 1e9, "ms/GB"
+    if scenario.startswith("echo"):
+        return n["echo"] / 1e3, "us/round trip"
+    return n["small"] / 1e3, "us/msg"
 
 
 def _format(value: float | None) -> str:
@@ -418,9 +529,41 @@ def _format(value: float | None) -> str:
     return f"{value:.1f}"
 
 
+def _ratio(scenario: str, ours: float | None, theirs: float | None, lower_is_better: bool) -> str:
+    if ours is None or theirs is None or theirs == 0:
+        return "-"
+    if lower_is_better:
+        return f"{theirs / max(ours, 0.1):.2f}x"
+    return f"{ours / theirs:.2f}x"
+
+
+def _table(
+    title: str,
+    rows_in: dict[str, dict[str, float | None]],
+    units: dict[str, str],
+    clients: list[str],
+    lower_is_better: Callable[[str], bool],
+) -> None:
+    peers = [c for c in clients if c != "websocketstream"]
+    header = ["scenario", "unit", *clients] + [f"wss/{p}" for p in peers]
+    rows = []
+    for scenario, by_client in rows_in.items():
+        ours = by_client.get("websocketstream")
+        ratios = [
+            _ratio(scenario, ours, by_client.get(p), lower_is_better(scenario)) for p in peers
+        ]
+        rows.append(
+            [scenario, units[scenario], *(_format(by_client.get(c)) for c in clients), *ratios]
+        )
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(title)
+    for row in [header, *rows]:
+        print("  ".join(str(cell).rjust(w) for cell, w in zip(row, widths, strict=True)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=float, default=1.0, help="shrink message counts")
     parser.add_argument("--clients", nargs="*", default=list(CLIENTS), choices=CLIENTS)
     parser.add_argument("--scenarios", nargs="*", default=list(SCENARIOS), choices=SCENARIOS)
@@ -431,12 +574,10 @@ def main() -> None:
     if args.one:
         client, scenario, base, scale = args.one
         try:
-            value: float | None = asyncio.run(
-                RUNNERS[client](scenario, base, _counts(float(scale)))
-            )
+            run: Run | None = asyncio.run(_measure(client, scenario, base, float(scale)))
         except NotImplementedError:
-            value = None
-        print(json.dumps(value))
+            run = None
+        print(json.dumps(run))
         return
 
     port = _free_port_pair()
@@ -445,55 +586,63 @@ def main() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    results: dict[str, dict[str, float | None]] = {}
+    cpu: dict[str, dict[str, float | None]] = {}
     try:
         assert server.stdout is not None
         if server.stdout.readline().strip() != "ready":
             raise RuntimeError("the benchmark server did not start")
         base = f"ws://127.0.0.1:{port}"
-        results: dict[str, dict[str, float | None]] = {}
         for scenario in args.scenarios:
+            runs: dict[str, list[Run]] = {client: [] for client in args.clients}
+            # Rounds: every client once per round, so slow drifts of the shared machine
+            # touch all clients alike instead of whichever happened to run then.
+            for _ in range(args.repeat):
+                for client in args.clients:
+                    one = _run_one(client, scenario, base, args.scale)
+                    if one is not None:
+                        runs[client].append(one)
+            work, _ = _work(scenario, args.scale)
             results[scenario] = {}
-            for client in args.clients:
-                values = [
-                    v
-                    for v in (
-                        _run_one(client, scenario, base, args.scale) for _ in range(args.repeat)
-                    )
-                    if v is not None
-                ]
+            cpu[scenario] = {}
+            for client, got in runs.items():
+                values = [v for v, _ in got]
                 results[scenario][client] = statistics.median(values) if values else None
-                print(
-                    f"{scenario:10} {client:16} {_format(results[scenario][client]):>14}",
-                    file=sys.stderr,
-                    flush=True,
+                cpu[scenario][client] = (
+                    statistics.median(c for _, c in got) * 1e3 / work if got else None
                 )
+                if values:
+                    print(
+                        f"{scenario:10} {client:16} {_format(statistics.median(values)):>14}"
+                        f"  (min {_format(min(values))}, max {_format(max(values))})",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     finally:
         server.terminate()
         server.wait()
 
-    peers = [c for c in args.clients if c not in ("websocketstream",)]
-    header = ["scenario", "unit", *args.clients] + [f"wss/{p}" for p in peers]
-    rows = []
-    for scenario, by_client in results.items():
-        ours = by_client.get("websocketstream")
-        ratios = []
-        for peer in peers:
-            theirs = by_client.get(peer)
-            if ours is None or theirs is None or theirs == 0:
-                ratios.append("-")
-            elif scenario == "slow_rss":
-                ratios.append(f"{theirs / max(ours, 0.1):.2f}x")  # lower RSS is better
-            else:
-                ratios.append(f"{ours / theirs:.2f}x")
-        rows.append(
-            [scenario, UNITS[scenario], *(_format(by_client.get(c)) for c in args.clients), *ratios]
-        )
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(str(cell).rjust(w) for cell, w in zip(row, widths, strict=True)))
+    _table(
+        "Throughput (median of the rounds)",
+        results,
+        UNITS,
+        args.clients,
+        lambda scenario: scenario == "slow_rss",
+    )
     print("(ratios: WebSocketStream / peer; for slow_rss, peer growth / ours: >1 is better)")
+    cpu_rows = {s: v for s, v in cpu.items() if s != "slow_rss"}
+    if cpu_rows:
+        print()
+        _table(
+            "Client CPU for the measured part (median; lower is better)",
+            cpu_rows,
+            {s: _work(s, args.scale)[1] for s in cpu_rows},
+            args.clients,
+            lambda _: True,
+        )
+        print("(ratios: peer CPU / ours: >1 means WebSocketStream spends less)")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps({"throughput": results, "cpu": cpu}, indent=2))
 
 
 if __name__ == "__main__":
