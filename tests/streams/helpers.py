@@ -7,6 +7,7 @@ with :func:`flush_callbacks` (a bounded number of event-loop turns).
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -181,3 +182,27 @@ def recording_readable_stream(
     stream.events_without_pulls = events_without_pulls
     stream.controller = holder["controller"]
     return stream
+
+
+def pending() -> asyncio.Future[Any]:
+    """A plain pending future on the running loop (a promise the test settles by hand)."""
+    return asyncio.get_running_loop().create_future()
+
+
+def public_names(cls: type) -> set[str]:
+    """A class's public members, less the camelCase spellings (hints that raise
+    AttributeError): what WPT's properties tests list as the interface's members."""
+    return {name for name in vars(cls) if not name.startswith("_") and name.islower()}
+
+
+def assert_getter_or_method(cls: type, name: str, parameters: list[str] | None) -> None:
+    """WPT properties tests in Python terms: ``name`` is a read-only property (``parameters``
+    None) or a method taking exactly ``parameters`` after ``self``."""
+    member = vars(cls)[name]
+    if parameters is None:
+        assert isinstance(member, property), f"{name} should be a getter"
+        assert member.fset is None, f"{name} should not have a setter"
+    else:
+        assert inspect.isfunction(member), f"{name} should be a method"
+        assert list(inspect.signature(member).parameters)[1:] == parameters
+        assert member.__name__ == name

@@ -9,6 +9,7 @@ from tests.streams.helpers import (
     assert_pending,
     assert_rejects,
     flush_callbacks,
+    pending,
     recording_writable_stream,
     rejection,
     then,
@@ -16,10 +17,6 @@ from tests.streams.helpers import (
 from websocketstream.dom import AbortError, AbortSignal, RangeError
 from websocketstream.streams.strategies import CountQueuingStrategy
 from websocketstream.streams.writable import WritableStream
-
-
-def pending() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
 
 
 def on_settle(future: asyncio.Future[Any], events: list[str], name: str) -> None:

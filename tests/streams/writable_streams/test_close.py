@@ -8,15 +8,12 @@ from typing import Any
 from tests.streams.helpers import (
     assert_rejects,
     flush_callbacks,
+    pending,
     record_settlements,
     recording_writable_stream,
     then,
 )
 from websocketstream.streams.writable import WritableStream
-
-
-def pending() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
 
 
 async def test_close_fulfills_with_none_whatever_sink_returns() -> None:

@@ -14,6 +14,7 @@ import pytest
 from tests.streams.helpers import (
     assert_rejects,
     flush_callbacks,
+    pending,
     recording_writable_stream,
     then,
 )
@@ -26,11 +27,6 @@ from websocketstream.streams.writable import (
     is_writable_stream_locked,
     writable_stream_default_writer_write,
 )
-
-
-def pending() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
-
 
 # -- constructor.any.js -------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.streams.helpers import assert_getter_or_method, public_names
 from websocketstream.streams.writable import (
     WritableStream,
     WritableStreamDefaultController,
@@ -37,11 +38,6 @@ EXPECTED: dict[type, dict[str, list[str] | None]] = {
 MEMBERS = [(cls, name) for cls, members in EXPECTED.items() for name in members]
 
 
-def public_names(cls: type) -> set[str]:
-    """The public members, less the camelCase spellings (hints that raise AttributeError)."""
-    return {name for name in vars(cls) if not name.startswith("_") and name.islower()}
-
-
 @pytest.mark.parametrize("cls", list(EXPECTED), ids=lambda cls: cls.__name__)
 def test_class_has_exactly_the_expected_properties(cls: type) -> None:
     assert public_names(cls) == set(EXPECTED[cls])
@@ -55,17 +51,7 @@ def test_class_has_exactly_the_expected_properties(cls: type) -> None:
     ("cls", "name"), MEMBERS, ids=[f"{cls.__name__}.{name}" for cls, name in MEMBERS]
 )
 def test_member_is_a_getter_or_a_method(cls: type, name: str) -> None:
-    member = vars(cls)[name]
-    parameters = EXPECTED[cls][name]
-    if parameters is None:
-        assert isinstance(member, property), f"{name} should be a getter"
-        assert member.fset is None, f"{name} should not have a setter"
-        assert member.fdel is None
-    else:
-        assert inspect.isfunction(member), f"{name} should be a method"
-        signature = inspect.signature(member)
-        assert list(signature.parameters)[1:] == parameters, f"{name}'s arguments"
-        assert member.__name__ == name
+    assert_getter_or_method(cls, name, EXPECTED[cls][name])
 
 
 def test_constructors_take_the_spec_arguments() -> None:

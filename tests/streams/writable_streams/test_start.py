@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Generator
 from typing import Any
 
@@ -11,14 +10,11 @@ import pytest
 from tests.streams.helpers import (
     assert_rejects,
     flush_callbacks,
+    pending,
     record_settlements,
     recording_writable_stream,
 )
 from websocketstream.streams.writable import WritableStream
-
-
-def pending() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
 
 
 async def test_sink_write_not_called_until_start_finishes() -> None:

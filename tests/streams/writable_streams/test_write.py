@@ -9,6 +9,7 @@ from typing import Any
 from tests.streams.helpers import (
     assert_rejects,
     flush_callbacks,
+    pending,
     record_settlements,
     recording_writable_stream,
     then,
@@ -16,10 +17,6 @@ from tests.streams.helpers import (
 from websocketstream.dom import RangeError
 from websocketstream.streams.strategies import CountQueuingStrategy
 from websocketstream.streams.writable import WritableStream, WritableStreamDefaultWriter
-
-
-def pending() -> asyncio.Future[Any]:
-    return asyncio.get_running_loop().create_future()
 
 
 def writable_with_write_futures() -> tuple[Any, list[asyncio.Future[Any]]]:
