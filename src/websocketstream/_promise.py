@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import inspect
+import threading
 import weakref
 from asyncio.events import _get_running_loop
 from collections import deque
@@ -84,6 +85,9 @@ class _MicrotaskQueue:
         jobs = self.jobs
         popleft = jobs.popleft
         budget = MICROTASK_BUDGET
+        draining = _draining
+        outer_loop = draining.loop  # None: drains do not nest (loop callbacks do not)
+        draining.loop = loop
         try:
             while jobs:
                 callback, arg, context = popleft()
@@ -102,10 +106,31 @@ class _MicrotaskQueue:
                 if not budget:
                     break
         finally:
+            draining.loop = outer_loop
             if jobs:
                 loop.call_soon(self.drain)
             else:
                 self.scheduled = False
+
+
+class _Draining(threading.local):
+    """The loop whose microtasks this thread is draining (None outside a drain)."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+# While a drain runs, the running loop is known without asking asyncio, whose
+# _get_running_loop() makes a getpid() system call (a fork check) every time: a few hundred
+# nanoseconds, paid for every promise the stream algorithms make.
+_draining: Final = _Draining()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    # asyncio's _get_running_loop(), cheaper inside a microtask drain.
+    loop = _draining.loop
+    if loop is None:
+        return _get_running_loop()
+    return loop
 
 
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _MicrotaskQueue] = (
@@ -196,8 +221,15 @@ class Promise(asyncio.Future[T]):
         if reactions:
             self._reactions = None
             loop = self.get_loop()
+            # _enqueue for each reaction, with the queue looked up once.
+            queue = _last_queue if loop is _last_loop else _microtask_queue(loop)
+            assert queue is not None
+            append = queue.jobs.append
             for fn, context in reactions:
-                _enqueue(loop, fn, self, context)
+                append((fn, self, context))
+            if not queue.scheduled:
+                queue.scheduled = True
+                loop.call_soon(queue.drain)
 
     def set_result(self, result: T, /) -> None:
         """Fulfil; the reactions are queued as microtasks."""
@@ -239,7 +271,7 @@ _NO_LOOP_MESSAGE: Final = (
 
 def get_loop() -> asyncio.AbstractEventLoop:
     """Return the running event loop, or raise a clear :class:`RuntimeError`."""
-    loop = _get_running_loop()
+    loop = _running_loop()
     if loop is None:
         raise RuntimeError(_NO_LOOP_MESSAGE) from None
     return loop
@@ -247,20 +279,22 @@ def get_loop() -> asyncio.AbstractEventLoop:
 
 def new_promise() -> Promise[Any]:
     """Web IDL "a new promise": a pending :class:`Promise` on the running loop."""
-    loop = _get_running_loop()
+    loop = _draining.loop  # _running_loop(), inlined
     if loop is None:
-        raise RuntimeError(_NO_LOOP_MESSAGE) from None
+        loop = _get_running_loop()
+        if loop is None:
+            raise RuntimeError(_NO_LOOP_MESSAGE) from None
     return Promise(loop=loop)
 
 
 def promise_resolved_with(value: T) -> Promise[T]:
     """Web IDL "a promise resolved with" ``value`` (an awaitable is adopted)."""
-    loop = _get_running_loop()
+    loop = _running_loop()
     if loop is None:
         raise RuntimeError(_NO_LOOP_MESSAGE) from None
     if value is None:  # the common case, first
         p: Promise[T] = Promise(loop=loop)
-        p.set_result(value)
+        _future_set_result(p, value)  # Promise.set_result: no reactions yet
         return p
     if isinstance(value, asyncio.Future):
         return adopt(value)
@@ -284,7 +318,7 @@ def resolve_promise(p: asyncio.Future[T], value: T | None = None) -> None:
     if not p.done():
         if type(p) is Promise:  # Promise.set_result, inlined
             _future_set_result(p, value)
-            if p._reactions is not None:
+            if p._reactions:
                 p._schedule_reactions()
         else:
             p.set_result(value)  # type: ignore[arg-type]
@@ -391,19 +425,27 @@ def upon_promise(
     """
 
     def reaction(settled: asyncio.Future[T]) -> None:
-        if settled.cancelled():
+        try:
+            exc = settled.exception()  # also marks a rejection as retrieved
+        except asyncio.CancelledError:
             if on_rejected is not None:
                 on_rejected(asyncio.CancelledError())
             return
-        exc = settled.exception()
         if exc is None:
             if on_fulfilled is not None:
                 on_fulfilled(settled.result())
         elif on_rejected is not None:
             on_rejected(exc)
 
-    if type(p) is Promise and p.done():  # already settled (the common case): queue it now
-        _enqueue(p.get_loop(), reaction, p, _copy_context())
+    if type(p) is Promise:  # Promise.add_done_callback, inlined
+        if p.done():  # already settled: queue it now
+            _enqueue(p.get_loop(), reaction, p, _copy_context())
+        else:
+            reactions = p._reactions
+            if reactions is None:
+                p._reactions = [(reaction, _copy_context())]
+            else:
+                reactions.append((reaction, _copy_context()))
     else:
         p.add_done_callback(reaction)
 
@@ -437,7 +479,25 @@ def transform_promise_with(
     A step's return value resolves the new promise (a returned future is adopted); an
     exception raised by a step rejects it.  A missing step passes the outcome through.
     """
-    result: Promise[Any] = Promise(loop=get_loop())
+    if (
+        on_fulfilled is None
+        and type(p) is Promise
+        and p.done()
+        and not p.cancelled()
+        and p.exception() is None
+    ):
+        # Fast path for an already fulfilled promise and no fulfilment steps (a passed-through
+        # value): the reaction below would be queued now and would resolve ``result`` with
+        # ``p``'s value; queuing just that resolution keeps the same order, without the
+        # closures.
+        result: Promise[Any] = Promise(loop=get_loop())
+        value = p.result()
+        if value is None:
+            _enqueue(p.get_loop(), resolve_promise, result, _copy_context())
+        else:
+            _enqueue(p.get_loop(), _resolve_pair, (result, value), _copy_context())
+        return result
+    result = Promise(loop=get_loop())
 
     # The steps always run (their side effects matter), even if the consumer has cancelled
     # ``result`` meanwhile (asyncio.wait_for does on timeout); a cancelled result is left alone.
@@ -471,6 +531,10 @@ def transform_promise_with(
 
     p.add_done_callback(reaction)
     return result
+
+
+def _resolve_pair(pair: tuple[asyncio.Future[Any], Any]) -> None:
+    resolve_promise(pair[0], pair[1])
 
 
 def promise_call(method: Callable[..., Any] | None, *args: Any) -> Promise[Any]:

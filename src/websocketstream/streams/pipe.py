@@ -33,7 +33,6 @@ from .readable import (
     acquire_readable_stream_default_reader,
     is_readable_stream_locked,
     readable_stream_cancel,
-    readable_stream_default_reader_read,
     readable_stream_default_reader_release,
 )
 from .writable import (
@@ -63,10 +62,14 @@ class _PipeReadRequest(ReadRequest):
     def chunk_steps(self, chunk: Any) -> None:
         pipe = self._pipe
         write = writable_stream_default_writer_write(pipe.writer, chunk)
-        set_promise_is_handled_to_true(write)
+        if type(write) is Promise and not write.done():
+            write._handled = True  # set_promise_is_handled_to_true for a pending promise, inlined
+        else:
+            set_promise_is_handled_to_true(write)
         pipe.current_write = write
-        # Reactions never run synchronously, so this does not recurse.
-        pipe.step()
+        # pipe.step(), inlined.  Reactions never run synchronously, so this does not recurse.
+        if not pipe.shutting_down:
+            pipe.writer._ready_promise.add_done_callback(pipe.on_ready_settled)
 
     def close_steps(self) -> None:
         # The forward close propagation (the reader's closed promise) handles it.
@@ -84,6 +87,7 @@ class _Pipe:
         "abort_algorithm",
         "current_write",
         "dest",
+        "on_ready_settled",
         "prevent_abort",
         "prevent_cancel",
         "prevent_close",
@@ -120,6 +124,7 @@ class _Pipe:
         self.promise: Promise[None] = new_promise()
         self.read_request = _PipeReadRequest(self)
         self.abort_algorithm = self.on_abort
+        self.on_ready_settled = self.ready_settled  # bound once: one per step otherwise
 
     # -- the abort signal ----------------------------------------------------------------------
 
@@ -151,13 +156,30 @@ class _Pipe:
         """One pipe step: wait for the destination to want data, then read one chunk."""
         if self.shutting_down:
             return
-        upon_promise(self.writer._ready_promise, self.on_ready, _ignore)
+        # Upon fulfillment of writer.[[readyPromise]], read (a rejection is left to the
+        # backward error propagation).  The same reaction as upon_promise's, queued at the same
+        # moment, through a method bound once instead of three closures per step.
+        self.writer._ready_promise.add_done_callback(self.on_ready_settled)
 
-    def on_ready(self, _: Any) -> None:
+    def ready_settled(self, ready: asyncio.Future[Any]) -> None:
+        # upon_promise's reaction: on fulfillment read; on rejection (or cancel) do nothing.
+        if ready.cancelled() or ready.exception() is not None:
+            return
         # "Shutdown must stop activity": no read once shutting down.
         if self.shutting_down:
             return
-        readable_stream_default_reader_read(self.reader, self.read_request)
+        # ReadableStreamDefaultReaderRead(reader, readRequest), inlined.
+        stream = self.reader._stream
+        assert stream is not None
+        stream._disturbed = True
+        state = stream._state
+        if state == "readable":
+            stream._controller._pull_steps(self.read_request)
+        elif state == "closed":
+            self.read_request.close_steps()
+        else:
+            assert state == "errored"
+            self.read_request.error_steps(stream._stored_error)
 
     # -- propagation ---------------------------------------------------------------------------
 
@@ -285,10 +307,6 @@ class _Pipe:
             reject_promise(self.promise, error)
         else:
             resolve_promise(self.promise, None)
-
-
-def _ignore(_: Any) -> None:
-    return None
 
 
 def _wait_for_all_promise(promises: list[asyncio.Future[Any]]) -> Promise[Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 from .._naming import SnakeCaseHint
@@ -34,14 +35,12 @@ from ._underlying import check_no_camel_case, get_member, get_method
 from .default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
-    readable_stream_default_controller_can_close_or_enqueue,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
     readable_stream_default_controller_error,
     readable_stream_default_controller_get_desired_size,
-    readable_stream_default_controller_has_backpressure,
 )
-from .readable import ReadableStream
+from .readable import ReadableStream, ReadableStreamDefaultReader
 from .strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
 from .writable import (
     WritableStream,
@@ -241,8 +240,8 @@ def initialize_transform_stream(  # noqa: PLR0917 -- the spec's signature
     def start_algorithm() -> Promise[Any]:
         return start_promise
 
-    def write_algorithm(chunk: Any) -> asyncio.Future[Any]:
-        return transform_stream_default_sink_write_algorithm(stream, chunk)
+    # Bound with partial (a C call) rather than a closure: one Python frame less per chunk.
+    write_algorithm = partial(transform_stream_default_sink_write_algorithm, stream)
 
     def abort_algorithm(reason: Any) -> asyncio.Future[Any]:
         return transform_stream_default_sink_abort_algorithm(stream, reason)
@@ -259,8 +258,7 @@ def initialize_transform_stream(  # noqa: PLR0917 -- the spec's signature
         writable_size_algorithm,
     )
 
-    def pull_algorithm() -> Promise[Any]:
-        return transform_stream_default_source_pull_algorithm(stream)
+    pull_algorithm = partial(transform_stream_default_source_pull_algorithm, stream)
 
     def cancel_algorithm(reason: Any) -> Promise[Any]:
         return transform_stream_default_source_cancel_algorithm(stream, reason)
@@ -297,10 +295,24 @@ def transform_stream_error_writable_and_unblock_write(stream: TransformStream, e
 def transform_stream_set_backpressure(stream: TransformStream, backpressure: bool) -> None:
     """Record ``backpressure`` and resolve the previous backpressure-change promise."""
     assert stream._backpressure != backpressure
-    if stream._backpressure_change_promise is not None:
-        resolve_promise(stream._backpressure_change_promise, None)
-    stream._backpressure_change_promise = new_promise()
+    backpressure_change_promise = stream._backpressure_change_promise
+    if backpressure_change_promise is not None:
+        resolve_promise(backpressure_change_promise, None)
+    # "Set [[backpressureChangePromise]] to a new promise": made lazily, by
+    # _backpressure_change_promise, when the pull or sink write algorithm first needs it.  A
+    # promise nobody holds and nobody reacts to is unobservable, and resolving it does nothing,
+    # so most changes (an enqueue then a pull per chunk) make one promise instead of two.
+    stream._backpressure_change_promise = None
     stream._backpressure = backpressure
+
+
+def _backpressure_change_promise(stream: TransformStream) -> Promise[Any]:
+    # stream.[[backpressureChangePromise]], made on first use (see TransformStreamSetBackpressure).
+    backpressure_change_promise = stream._backpressure_change_promise
+    if backpressure_change_promise is None:
+        assert stream._backpressure is not None
+        backpressure_change_promise = stream._backpressure_change_promise = new_promise()
+    return backpressure_change_promise
 
 
 # Streams §6.4.1 TransformStreamUnblockWrite
@@ -343,13 +355,17 @@ def set_up_transform_stream_default_controller_from_transformer(
     """Set up a controller whose algorithms call the transformer's (bound) methods; the
     transformer dictionary arrives converted (each member a callable or ``None``)."""
     controller = TransformStreamDefaultController(_PRIVATE)
+    # The default transform's "a promise resolved with undefined": only
+    # TransformStreamDefaultControllerPerformTransform sees it, and only reacts to it, so one
+    # fulfilled promise serves every chunk.
+    fulfilled = promise_resolved_with(None)
 
     def transform_algorithm(chunk: Any) -> asyncio.Future[Any]:
         try:
             transform_stream_default_controller_enqueue(controller, chunk)
         except Exception as transform_result_e:
             return promise_rejected_with(transform_result_e)
-        return promise_resolved_with(None)
+        return fulfilled
 
     def flush_algorithm() -> asyncio.Future[Any]:
         return promise_resolved_with(None)
@@ -396,8 +412,11 @@ def transform_stream_default_controller_enqueue(
 ) -> None:
     """Enqueue ``chunk`` on the readable side and update backpressure."""
     stream = controller._stream
-    readable_controller = _readable_controller(stream)
-    if not readable_stream_default_controller_can_close_or_enqueue(readable_controller):
+    readable = stream._readable
+    readable_controller = readable._controller
+    assert isinstance(readable_controller, ReadableStreamDefaultController)
+    # ReadableStreamDefaultControllerCanCloseOrEnqueue, inlined.
+    if readable_controller._close_requested or readable._state != "readable":
         raise TypeError("Readable side is not in a state that permits enqueue")
     # Transform calls are throttled by the readable side's backpressure, but enqueue() is
     # still accepted.
@@ -407,7 +426,22 @@ def transform_stream_default_controller_enqueue(
         # The readable strategy's size() threw.
         transform_stream_error_writable_and_unblock_write(stream, rejection_reason(e))
         _raise_reason(stream._readable._stored_error)
-    backpressure = readable_stream_default_controller_has_backpressure(readable_controller)
+    # ReadableStreamDefaultControllerHasBackpressure, that is not ShouldCallPull, inlined (it
+    # runs for every chunk): the tests of readable_stream_default_controller_should_call_pull,
+    # in the same order, without its three calls.  Keep the two in step.
+    if (
+        readable_controller._close_requested
+        or readable._state != "readable"
+        or not readable_controller._started
+    ):
+        backpressure = True
+    else:
+        reader = readable._reader
+        if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
+            backpressure = False
+        else:
+            desired_size = readable_controller._strategy_hwm - readable_controller._queue_total_size
+            backpressure = not desired_size > 0
     if backpressure != stream._backpressure:
         assert backpressure
         transform_stream_set_backpressure(stream, True)
@@ -461,8 +495,7 @@ def transform_stream_default_sink_write_algorithm(
     assert stream._writable._state == "writable"
     controller = stream._controller
     if stream._backpressure:
-        backpressure_change_promise = stream._backpressure_change_promise
-        assert backpressure_change_promise is not None
+        backpressure_change_promise = _backpressure_change_promise(stream)
 
         def on_fulfilled(_: Any) -> Any:
             writable = stream._writable
@@ -545,10 +578,15 @@ def transform_stream_default_source_pull_algorithm(stream: TransformStream) -> P
     """The reader wants more: release backpressure until the next enqueue fills the queue."""
     # Invariant, enforced by the promises returned by start() and pull().
     assert stream._backpressure
-    assert stream._backpressure_change_promise is not None
-    transform_stream_set_backpressure(stream, False)
+    # TransformStreamSetBackpressure(stream, false), inlined, and the new
+    # [[backpressureChangePromise]] made at once, since it is returned.
+    backpressure_change_promise = stream._backpressure_change_promise
+    if backpressure_change_promise is not None:
+        resolve_promise(backpressure_change_promise, None)
+    stream._backpressure = False
     # The next pull() waits until there is backpressure again.
-    return stream._backpressure_change_promise
+    backpressure_change_promise = stream._backpressure_change_promise = new_promise()
+    return backpressure_change_promise
 
 
 # Streams §6.4.4 TransformStreamDefaultSourceCancelAlgorithm

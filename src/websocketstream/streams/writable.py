@@ -671,7 +671,8 @@ def writable_stream_start_erroring(stream: WritableStream, reason: Any) -> None:
 def writable_stream_update_backpressure(stream: WritableStream, backpressure: bool) -> None:
     """Record ``backpressure`` and update the writer's ready promise."""
     assert stream._state == "writable"
-    assert not writable_stream_close_queued_or_in_flight(stream)
+    # WritableStreamCloseQueuedOrInFlight, inlined (this runs twice per chunk written).
+    assert stream._close_request is None and stream._in_flight_close_request is None
     writer = stream._writer
     if writer is not None and backpressure != stream._backpressure:
         if backpressure:
