@@ -36,6 +36,7 @@ __all__ = [
     "is_promise",
     "mark_promise_as_handled",
     "new_promise",
+    "perform_microtask_checkpoint",
     "promise_call",
     "promise_rejected_with",
     "promise_resolved_with",
@@ -59,6 +60,7 @@ U = TypeVar("U")
 
 _future_set_result: Final = asyncio.Future.set_result
 _copy_context: Final = contextvars.copy_context
+_current_task: Final = asyncio.current_task
 
 # A microtask: the callback, its argument (the settled promise) and the context it runs in.
 _Job = tuple[Callable[[Any], object], Any, contextvars.Context]
@@ -131,6 +133,22 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
     if loop is None:
         return _get_running_loop()
     return loop
+
+
+def perform_microtask_checkpoint(loop: asyncio.AbstractEventLoop) -> None:
+    """HTML "perform a microtask checkpoint": run ``loop``'s queued microtasks now.
+
+    The HTML event loop does this after every task; the session does it at the end of its
+    network callbacks (bytes arrived, buffer space freed), so a reader or writer waiting on a
+    promise those callbacks settled resumes in the same loop iteration instead of the next.
+    Does nothing inside a drain (checkpoints do not nest) or while a task runs (a task
+    woken by a microtask could not start its step inside another task's).
+    """
+    if _draining.loop is not None or _current_task(loop) is not None:
+        return
+    queue = _queues.get(loop)
+    if queue is not None and queue.jobs:
+        queue.drain()
 
 
 _queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _MicrotaskQueue] = (

@@ -11,8 +11,9 @@ server alike:
   of a message, so memory stays within ``max_size`` + ``read_limit`` + one read.  Once a Close
   frame was sent or received, every buffered message is handed over (never dropped) and the
   socket is drained so the closing handshake can finish.
-* **Write pacing.** Frames sent in one loop iteration are coalesced into one
-  ``transport.write`` at the end of the iteration (or at once past ``FLUSH_SIZE``).
+* **Write pacing.** The first message since the last flush is written at once; the ones
+  that follow in the same loop iteration are coalesced into one ``transport.write`` at its
+  end (or at once past ``FLUSH_SIZE``).
   :meth:`Session.has_buffer_space` is False while the transport's buffer is above its high-water
   mark (``write_limit``); :meth:`Session.wait_for_buffer_space` waits for it to drain.
 * **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
@@ -38,6 +39,7 @@ from typing import Final, Protocol
 from ._promise import (
     Promise,
     new_promise,
+    perform_microtask_checkpoint,
     reject_promise,
     resolve_promise,
     set_promise_is_handled_to_true,
@@ -169,6 +171,8 @@ class Session(asyncio.BufferedProtocol):
         else:
             self.connection.receive_data(self._view[:nbytes])
         self._process()
+        # As after an HTML task: the reader (or writer) these bytes settled resumes now.
+        perform_microtask_checkpoint(self._loop)
 
     def eof_received(self) -> bool | None:
         """The peer ended its side: let the connection see it, then close the transport."""
@@ -196,6 +200,7 @@ class Session(asyncio.BufferedProtocol):
         waiters = self._space_waiters
         while waiters and not self._writing_paused:
             resolve_promise(waiters.popleft())
+        perform_microtask_checkpoint(self._loop)
 
     # ----------------------------------------------------------------- reading
 
@@ -332,10 +337,14 @@ class Session(asyncio.BufferedProtocol):
         unflushed = self._unflushed + len(data)
         if unflushed >= FLUSH_SIZE:
             self._flush()
+        elif self._flush_handle is None:
+            # The first message since the last flush goes out at once (no added latency);
+            # the ones that follow in this loop iteration are coalesced into one write at
+            # its end.
+            self._flush()
+            self._flush_handle = self._loop.call_soon(self._flush)
         else:
             self._unflushed = unflushed
-            if self._flush_handle is None:
-                self._flush_handle = self._loop.call_soon(self._flush)
         return not self._writing_paused and self._unflushed < self._write_limit
 
     def _flush(self) -> None:

@@ -162,3 +162,22 @@ async def test_a_write_after_the_connection_failed_does_not_resolve(wpt: WptServ
     await wait(wpt.log.last.close_received.wait())
     assert wpt.log.last.close_rcvd == (1011, "simulated failure")
     assert wpt.log.last.messages == []
+
+
+async def test_the_first_message_of_a_loop_iteration_is_written_at_once(wpt: WptServer) -> None:
+    # Latency: a message written while nothing waits to be flushed reaches the socket inside
+    # write() (the ones that follow in the same loop iteration are coalesced into one write at
+    # its end); order is kept either way.  (White-box: the session's buffered_amount.)
+    wss, info = await connect(wpt.url("/echo"))
+    writer = info.writable.get_writer()
+    reader = info.readable.get_reader()
+    session = wss._session
+    assert session is not None
+    writer.write("first")
+    assert session.buffered_amount == 0
+    writer.write("second")
+    writer.write(b"third")
+    assert [(await wait(reader.read()))[0] for _ in range(3)] == ["first", "second", b"third"]
+    assert session.buffered_amount == 0
+    wss.close()
+    await wait(wss.closed)

@@ -16,9 +16,11 @@ from websocketstream._promise import (
     is_promise,
     mark_promise_as_handled,
     new_promise,
+    perform_microtask_checkpoint,
     promise_call,
     promise_rejected_with,
     promise_resolved_with,
+    queue_microtask,
     react,
     reject_promise,
     resolve_promise,
@@ -551,3 +553,87 @@ async def test_spawn_runs_the_awaitable() -> None:
 
     task = spawn(work())
     assert await task == 5
+
+
+def test_microtask_checkpoint_runs_queued_reactions_now() -> None:
+    # HTML "perform a microtask checkpoint": what an I/O callback settled runs before the
+    # callback returns (the session calls it at the end of its network callbacks, which run
+    # outside any task).  A plain loop callback plays the network callback here.
+    log: list[str] = []
+
+    def network_callback() -> None:
+        p = new_promise()
+        upon_fulfillment(p, lambda _: log.append("reaction"))
+        resolve_promise(p)
+        log.append("settled")
+        perform_microtask_checkpoint(loop)
+        log.append("callback ends")
+        loop.call_soon(loop.stop)
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.call_soon(network_callback)
+        loop.run_forever()
+    finally:
+        loop.close()
+    assert log == ["settled", "reaction", "callback ends"]
+
+
+def test_microtask_checkpoint_wakes_a_waiting_task_at_once() -> None:
+    # A task awaiting a promise resumes inside the checkpoint (its wake-up is a microtask).
+    log: list[str] = []
+
+    async def waiter(p: Promise[None]) -> None:
+        await p
+        log.append("resumed")
+
+    def network_callback(p: Promise[None]) -> None:
+        resolve_promise(p)
+        perform_microtask_checkpoint(loop)
+        log.append("callback ends")
+
+    async def main() -> None:
+        p: Promise[None] = new_promise()
+        task = loop.create_task(waiter(p))
+        await asyncio.sleep(0)  # the task now waits on p
+        loop.call_soon(network_callback, p)
+        await task
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+    assert log == ["resumed", "callback ends"]
+
+
+async def test_microtask_checkpoint_waits_while_a_task_runs() -> None:
+    # Called from inside a task (here, this test's), the checkpoint leaves the microtasks to
+    # the drain: a task woken by one could not start its step inside this one's.
+    log: list[str] = []
+    p = new_promise()
+    upon_fulfillment(p, lambda _: log.append("reaction"))
+    resolve_promise(p)
+    perform_microtask_checkpoint(asyncio.get_running_loop())
+    assert log == []
+    await p
+    await asyncio.sleep(0)
+    assert log == ["reaction"]
+
+
+async def test_microtask_checkpoint_does_not_nest() -> None:
+    # Inside a drain a checkpoint does nothing: the job queued by a microtask runs after it,
+    # in FIFO order, not in the middle of it.
+    log: list[str] = []
+    done = new_promise()
+    loop = asyncio.get_running_loop()
+
+    def first() -> None:
+        queue_microtask(lambda: log.append("second"))
+        perform_microtask_checkpoint(loop)
+        log.append("first ends")
+
+    queue_microtask(first)
+    queue_microtask(lambda: resolve_promise(done))
+    await done
+    assert log == ["first ends", "second"]
