@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from .helpers import connect, wait
 from .servers import OwnServer, WptServer
 
@@ -38,4 +42,18 @@ async def test_async_iteration_reads_messages_until_close(server: WptServer | Ow
     await wait(writer.write("Goodbye"))  # the echo handler closes after echoing it
     received = [message async for message in info.readable]
     assert received == ["0", "1", "2", "3", "4", "Goodbye"]
+    await wait(wss.closed)
+
+
+async def test_a_read_timed_out_with_wait_for_loses_no_message(wpt: WptServer) -> None:
+    # asyncio.wait_for cancels the read on timeout; the message that arrives afterwards goes
+    # to the next read (a cancelled read takes no chunk), not into the void.
+    wss, info = await connect(wpt.url("/echo"))
+    reader = info.readable.get_reader()
+    writer = info.writable.get_writer()
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(reader.read(), 0.02)
+    await wait(writer.write("after the timeout"))
+    assert await wait(reader.read()) == ("after the timeout", False)
+    wss.close()
     await wait(wss.closed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import CancelledError, Future
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -19,12 +20,13 @@ from .readable import (
     ReadableStream,
     ReadableStreamDefaultReader,
     ReadRequest,
+    ReadResult,
+    _DefaultReaderReadRequest,
     initialize_readable_stream,
-    readable_stream_add_read_request,
     readable_stream_close,
     readable_stream_error,
 )
-from .strategies import SizeAlgorithm
+from .strategies import SizeAlgorithm, _count_size
 
 __all__ = [
     "ReadableStreamDefaultController",
@@ -45,6 +47,9 @@ __all__ = [
 #: Integers up to this size are exact as floats: a size that needs no checks.
 _MAX_SAFE_INTEGER = 2**53 - 1
 
+_future_set_result = Future.set_result
+_tuple_new = tuple.__new__
+
 StartAlgorithm = Callable[[], Any]
 PullAlgorithm = Callable[[], "Promise[Any]"]
 CancelAlgorithm = Callable[[Any], "Promise[Any]"]
@@ -59,6 +64,7 @@ class ReadableStreamDefaultController:
         "__dict__",  # the spec's controller is extensible
         "_cancel_algorithm",
         "_close_requested",
+        "_on_pull_settled",
         "_pull_again",
         "_pull_algorithm",
         "_pulling",
@@ -79,6 +85,7 @@ class ReadableStreamDefaultController:
     _pull_again: bool
     _pulling: bool
     _react_now: bool  # not a spec slot: see create_readable_stream
+    _on_pull_settled: Callable[[Any], None]  # not a spec slot: self._pull_settled, bound once
     _strategy_size_algorithm: SizeAlgorithm | None
     _strategy_hwm: float
     _pull_algorithm: PullAlgorithm | None
@@ -119,6 +126,8 @@ class ReadableStreamDefaultController:
         return result
 
     # Streams §4.6.4 [[PullSteps]]
+    # (Inlined, for a chunk that is queued, in ReadableStreamDefaultReader.read and
+    # ReadableStreamAsyncIterator.__anext__: a change here belongs there too.)
     def _pull_steps(self, read_request: ReadRequest) -> None:
         queue = self._queue
         if queue:
@@ -126,15 +135,39 @@ class ReadableStreamDefaultController:
             chunk, size = queue.popleft()
             total = self._queue_total_size - size
             self._queue_total_size = total if total > 0 else 0  # 0 also absorbs rounding errors
-            if self._close_requested and not queue:
-                readable_stream_default_controller_clear_algorithms(self)
-                readable_stream_close(self._stream)
-            elif not (self._pull_again or self._close_requested):  # else a no-op (see there)
+            if self._close_requested:
+                if not queue:
+                    readable_stream_default_controller_clear_algorithms(self)
+                    readable_stream_close(self._stream)
+            elif not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
                 readable_stream_default_controller_call_pull_if_needed(self)
             read_request.chunk_steps(chunk)
         else:
-            readable_stream_add_read_request(self._stream, read_request)
-            readable_stream_default_controller_call_pull_if_needed(self)
+            # ReadableStreamAddReadRequest(stream, readRequest), inlined.
+            stream = self._stream
+            reader = stream._reader
+            assert isinstance(reader, ReadableStreamDefaultReader)
+            assert stream._state == "readable"
+            reader._read_requests.append(read_request)
+            if not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+                readable_stream_default_controller_call_pull_if_needed(self)
+
+    def _pull_settled(self, pull_promise: Any) -> None:
+        # The reaction CallPullIfNeeded registers on the pull promise (upon_promise's, with its
+        # two steps), one bound method per controller instead of three closures per pull.
+        try:
+            e = pull_promise.exception()  # also marks a rejection as retrieved
+        except CancelledError:
+            e = CancelledError()
+        if e is None:
+            # Upon fulfillment of pullPromise:
+            self._pulling = False
+            if self._pull_again:
+                self._pull_again = False
+                readable_stream_default_controller_call_pull_if_needed(self)
+        else:
+            # Upon rejection of pullPromise with reason e:
+            readable_stream_default_controller_error(self, rejection_reason(e))
 
     # Streams §4.6.4 [[ReleaseSteps]]
     def _release_steps(self) -> None:
@@ -184,17 +217,9 @@ def readable_stream_default_controller_call_pull_if_needed(
             controller._pull_again = False
             readable_stream_default_controller_call_pull_if_needed(controller)
         return
-
-    def on_fulfilled(_: Any) -> None:
-        controller._pulling = False
-        if controller._pull_again:
-            controller._pull_again = False
-            readable_stream_default_controller_call_pull_if_needed(controller)
-
-    def on_rejected(e: BaseException) -> None:
-        readable_stream_default_controller_error(controller, rejection_reason(e))
-
-    upon_promise(pull_promise, on_fulfilled, on_rejected)
+    # Upon fulfillment / rejection of pullPromise: upon_promise's reaction, registered the
+    # same way (Promise.add_done_callback, in the current context), as a bound method.
+    pull_promise.add_done_callback(controller._on_pull_settled)
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerShouldCallPull
@@ -249,10 +274,33 @@ def readable_stream_default_controller_enqueue(
     reader = stream._reader
     if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
         # ReadableStreamFulfillReadRequest(stream, chunk, false), inlined.
-        reader._read_requests.popleft().chunk_steps(chunk)
+        read_request = reader._read_requests.popleft()
+        if type(read_request) is _DefaultReaderReadRequest:
+            # The chunk steps of reader.read()'s request, inlined: fulfil it (Promise.set_result)
+            # with ReadResult(chunk, False), unless its caller cancelled it.
+            if not read_request.done():
+                _future_set_result(read_request, _tuple_new(ReadResult, (chunk, False)))
+                if read_request._reactions:
+                    read_request._schedule_reactions()
+        else:
+            read_request.chunk_steps(chunk)
     else:
         size_algorithm = controller._strategy_size_algorithm
         assert size_algorithm is not None
+        if size_algorithm is _count_size:
+            # The default size algorithm (always 1, and no author code runs), then
+            # EnqueueValueWithSize(controller, chunk, 1), inlined.
+            controller._queue.append((chunk, 1))
+            total = controller._queue_total_size = controller._queue_total_size + 1
+            # CallPullIfNeeded's ShouldCallPull, with what nothing since the checks above can
+            # have changed: the stream is readable, no close is requested and no read request
+            # waits, so with no desired size left it answers false (a full queue: the common
+            # case of a stream with backpressure).
+            if controller._strategy_hwm - total <= 0:
+                return
+            if not controller._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+                readable_stream_default_controller_call_pull_if_needed(controller)
+            return
         try:
             chunk_size = size_algorithm(chunk)
         except Exception as chunk_size_e:
@@ -333,6 +381,7 @@ def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     controller._pull_again = False
     controller._pulling = False
     controller._react_now = False
+    controller._on_pull_settled = controller._pull_settled
     controller._strategy_size_algorithm = size_algorithm
     controller._strategy_hwm = high_water_mark
     controller._pull_algorithm = pull_algorithm
@@ -369,8 +418,21 @@ def set_up_readable_stream_default_controller_from_underlying_source(  # noqa: P
     def start_algorithm() -> Any:
         return None if start is None else start(controller)
 
-    def pull_algorithm() -> Promise[Any]:
-        return promise_call(pull, controller)
+    pull_algorithm: PullAlgorithm
+    if pull is None:
+        # "Let pullAlgorithm be an algorithm that returns a promise resolved with undefined":
+        # nothing but CallPullIfNeeded sees that promise, and its reaction (clear [[pulling]],
+        # pull again if asked) has no effect anyone can see when pulling does nothing, so one
+        # fulfilled promise serves every pull, and the reaction runs at once (react_now).
+        fulfilled = promise_resolved_with(None)
+
+        def pull_algorithm() -> Promise[Any]:
+            return fulfilled
+
+    else:
+
+        def pull_algorithm() -> Promise[Any]:
+            return promise_call(pull, controller)
 
     def cancel_algorithm(reason: Any) -> Promise[Any]:
         return promise_call(cancel, reason)
@@ -384,14 +446,11 @@ def set_up_readable_stream_default_controller_from_underlying_source(  # noqa: P
         high_water_mark,
         size_algorithm,
     )
+    controller._react_now = pull is None
 
 
 def _new_controller() -> ReadableStreamDefaultController:
     return object.__new__(ReadableStreamDefaultController)
-
-
-def _count_one(_: Any) -> int:
-    return 1
 
 
 # Streams §4.9.1 CreateReadableStream
@@ -423,7 +482,7 @@ def create_readable_stream(
         pull_algorithm,
         cancel_algorithm,
         high_water_mark,
-        size_algorithm if size_algorithm is not None else _count_one,
+        size_algorithm if size_algorithm is not None else _count_size,
     )
     controller._react_now = react_now
     return stream

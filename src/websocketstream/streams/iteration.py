@@ -32,6 +32,8 @@ from .._promise import (
 from .default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
+    readable_stream_default_controller_call_pull_if_needed,
+    readable_stream_default_controller_clear_algorithms,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
     readable_stream_default_controller_error,
@@ -42,9 +44,11 @@ from .readable import (
     ReadRequest,
     ReadResult,
     acquire_readable_stream_default_reader,
+    readable_stream_close,
     readable_stream_default_reader_read,
     readable_stream_default_reader_release,
     readable_stream_reader_generic_cancel,
+    withdraw_read_request,
 )
 
 __all__ = ["ReadableStreamAsyncIterator", "readable_stream_from_iterable"]
@@ -61,6 +65,34 @@ async def _ready(chunk: Any) -> Any:
     # The awaitable of a chunk that was queued: a coroutine that returns at once costs less
     # than a future (about a third on CPython 3.11).
     return chunk
+
+
+class _IteratorReadFuture(Promise[Any]):
+    """The future of an ``__anext__`` whose read request waits in the reader's
+    [[readRequests]]: cancelled, it withdraws the request, so the chunk it would have taken
+    goes to the next read instead of being lost (see docs/deviations.md)."""
+
+    _request: _IteratorReadRequest | None = None
+    _reader: ReadableStreamDefaultReader | None = None
+
+    def cancel(self, msg: Any | None = None) -> bool:
+        """Cancel this step of the iteration; the stream keeps its chunks for the next."""
+        if not super().cancel(msg):
+            return False
+        reader, request = self._reader, self._request
+        self._reader = self._request = None
+        if reader is not None and request is not None:
+            withdraw_read_request(reader, request)
+        return True
+
+
+def _waiting_future(
+    loop: asyncio.AbstractEventLoop, reader: ReadableStreamDefaultReader, request: Any
+) -> _IteratorReadFuture:
+    future = _IteratorReadFuture(loop=loop)
+    future._reader = reader
+    future._request = request
+    return future
 
 
 class _IteratorReadRequest(ReadRequest):
@@ -163,6 +195,30 @@ class ReadableStreamAsyncIterator:
             return self._after_ongoing(ongoing, self._next_steps)
         if self._is_finished:
             return self._next_steps()
+        stream = self._reader._stream
+        assert stream is not None
+        controller = stream._controller
+        if (
+            type(controller) is ReadableStreamDefaultController
+            and controller._queue
+            and stream._state == "readable"
+        ):
+            # The next steps with a chunk queued: ReadableStreamDefaultReaderRead and the default
+            # controller's [[PullSteps]] inlined (see ReadableStreamDefaultReader.read), then the
+            # read request's chunk steps (the chunk, without a future), with no request at all:
+            # nothing before the chunk steps (a pull included) can reach it.
+            stream._disturbed = True
+            queue = controller._queue
+            chunk, size = queue.popleft()
+            total = controller._queue_total_size - size
+            controller._queue_total_size = total if total > 0 else 0  # rounding errors
+            if controller._close_requested:
+                if not queue:
+                    readable_stream_default_controller_clear_algorithms(controller)
+                    readable_stream_close(stream)
+            elif not controller._pull_again:
+                readable_stream_default_controller_call_pull_if_needed(controller)
+            return _ready(chunk)
         # The fast path of the next steps: a reused read request and no future when a chunk
         # is queued.
         request = self._spare
@@ -183,7 +239,7 @@ class ReadableStreamAsyncIterator:
             return _ready(chunk)
         future = request._future
         if future is None:  # queued in the reader: settled later
-            future = request._future = Promise(loop=self._loop)
+            future = request._future = _waiting_future(self._loop, self._reader, request)
             self._ongoing = future
         return future
 
@@ -200,7 +256,7 @@ class ReadableStreamAsyncIterator:
         request = _IteratorReadRequest()
         request._iterator = self
         request._chunk = None
-        future = request._future = Promise(loop=self._loop)
+        future = request._future = _waiting_future(self._loop, reader, request)
         readable_stream_default_reader_read(reader, request)
         return future
 

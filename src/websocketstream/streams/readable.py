@@ -61,6 +61,7 @@ __all__ = [
     "readable_stream_reader_generic_release",
     "set_up_readable_stream_default_reader",
     "snake_case_hints",
+    "withdraw_read_request",
 ]
 
 
@@ -115,8 +116,30 @@ _READ_DONE = ReadResult(None, True)
 _tuple_new = tuple.__new__
 
 
+def withdraw_read_request(reader: ReadableStreamDefaultReader, read_request: ReadRequest) -> None:
+    """Take a waiting read request out of ``reader.[[readRequests]]`` (its future was
+    cancelled), so the next chunk goes to the next read, or stays queued, instead of being lost
+    with it.  Not a spec operation: JavaScript promises cannot be cancelled."""
+    with contextlib.suppress(ValueError):  # already fulfilled, or the reader was released
+        reader._read_requests.remove(read_request)
+
+
 class _DefaultReaderReadRequest(Promise[ReadResult], ReadRequest):
     """The read request of ``reader.read()``: it is the promise it settles (one allocation)."""
+
+    # The reader whose [[readRequests]] may hold this request (set when it has to wait).
+    _reader: ReadableStreamDefaultReader | None = None
+
+    def cancel(self, msg: Any | None = None) -> bool:
+        """Cancel the read (``asyncio.wait_for`` timing out, a cancelled task): it takes no
+        chunk; the next one goes to the next read (see docs/deviations.md)."""
+        if not super().cancel(msg):
+            return False
+        reader = self._reader
+        if reader is not None:
+            self._reader = None
+            withdraw_read_request(reader, self)
+        return True
 
     def chunk_steps(self, chunk: Any) -> None:
         try:
@@ -405,7 +428,28 @@ class ReadableStreamDefaultReader(ReadableStreamGenericReader):
         stream._disturbed = True
         state = stream._state
         if state == "readable":
-            stream._controller._pull_steps(request)
+            controller = stream._controller
+            if type(controller) is _DefaultController and controller._queue:
+                # The default controller's [[PullSteps]] with a chunk queued, inlined (see
+                # there): DequeueValue, then close the stream if that emptied a closing queue,
+                # else CallPullIfNeeded (a no-op while a pull is queued or a close requested).
+                queue = controller._queue
+                chunk, size = queue.popleft()
+                total = controller._queue_total_size - size
+                controller._queue_total_size = total if total > 0 else 0  # rounding errors
+                if controller._close_requested:
+                    if not queue:
+                        _dc.readable_stream_default_controller_clear_algorithms(controller)
+                        readable_stream_close(stream)
+                elif not controller._pull_again:
+                    _dc.readable_stream_default_controller_call_pull_if_needed(controller)
+                # Then the request's chunk steps (see _DefaultReaderReadRequest), inlined: it is
+                # pending, with no reactions and not cancelled (no one else has it yet; a pull
+                # above cannot reach it), so the future's own set_result is all it takes.
+                _future_set_result(request, _tuple_new(ReadResult, (chunk, False)))
+            else:
+                request._reader = self  # it may wait in [[readRequests]]: see cancel()
+                controller._pull_steps(request)
         elif state == "closed":
             request.close_steps()
         else:
@@ -637,3 +681,5 @@ from . import byte_controller as _bc  # noqa: E402
 from . import default_controller as _dc  # noqa: E402
 from . import iteration as _iteration  # noqa: E402
 from . import tee as _tee  # noqa: E402
+
+_DefaultController = _dc.ReadableStreamDefaultController  # read() checks for it

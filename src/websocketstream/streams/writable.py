@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Final
 
 from .._naming import SnakeCaseHint
@@ -37,7 +38,12 @@ from ._queue import (
     reset_queue,
 )
 from ._underlying import check_no_camel_case, get_member, get_method
-from .strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
+from .strategies import (
+    SizeAlgorithm,
+    _count_size,  # the default size algorithm (always 1): the write fast path knows it
+    extract_high_water_mark,
+    extract_size_algorithm,
+)
 
 __all__ = [
     "PendingAbortRequest",
@@ -93,14 +99,12 @@ WriteAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
 CloseAlgorithm = Callable[[], "asyncio.Future[Any]"]
 AbortAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
 
+# asyncio.Future.set_result: resolve_promise's own step for a pending Promise, inlined below.
+_future_set_result: Final = asyncio.Future.set_result
 # The spec's close sentinel: a unique value queued to mark where close() was requested.
 _CLOSE_SENTINEL: Final = object()
 # Only the library may construct controllers (JavaScript: "Illegal constructor").
 _PRIVATE: Final = object()
-
-
-def _count_size(chunk: Any) -> int:
-    return 1
 
 
 def _resolved_none() -> asyncio.Future[Any]:
@@ -243,8 +247,14 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
         """How much more the stream's queue can take before backpressure (may be negative);
         ``None`` when the stream is errored or erroring, 0 when closed.  ``TypeError`` once the
         lock is released."""
-        if self._stream is None:
+        stream = self._stream
+        if stream is None:
             raise _released_writer_error("read desired_size of")
+        if stream._state == "writable":
+            # WritableStreamDefaultWriterGetDesiredSize's common case, inlined (polled before
+            # every write).
+            controller = stream._controller
+            return controller._strategy_hwm - controller._queue_total_size
         return writable_stream_default_writer_get_desired_size(self)
 
     @property
@@ -302,6 +312,7 @@ class WritableStreamDefaultController(SnakeCaseHint):
         "_close_algorithm",
         "_queue",
         "_queue_total_size",
+        "_sink_write_reaction",
         "_started",
         "_strategy_hwm",
         "_strategy_size_algorithm",
@@ -319,6 +330,8 @@ class WritableStreamDefaultController(SnakeCaseHint):
     _write_algorithm: WriteAlgorithm | None
     _close_algorithm: CloseAlgorithm | None
     _abort_algorithm: AbortAlgorithm | None
+    # _sink_write_settled bound to the controller, once (see ...ControllerProcessWrite).
+    _sink_write_reaction: Callable[[asyncio.Future[Any]], None]
 
     def __init__(self, _token: object = None) -> None:
         if _token is not _PRIVATE:
@@ -787,6 +800,39 @@ def writable_stream_default_writer_write(
     stream = writer._stream
     assert stream is not None
     controller = stream._controller
+    if (
+        controller._strategy_size_algorithm is _count_size
+        and stream._state == "writable"
+        and stream._close_request is None
+        and stream._in_flight_close_request is None
+    ):
+        # The common case, all its steps inlined: the default size algorithm (1, and no author
+        # code runs, so the writer keeps its stream and the stream its state), a writable
+        # stream with no close queued or in flight.  WritableStreamAddWriteRequest:
+        promise = new_promise()
+        stream._write_requests.append(promise)
+        # WritableStreamDefaultControllerWrite(controller, chunk, 1): EnqueueValueWithSize
+        # (1 passes its checks), then GetBackpressure and UpdateBackpressure (the stream is
+        # writable with no close queued or in flight; its writer is ``writer``).
+        controller._queue.append((chunk, 1))
+        queue_total_size = controller._queue_total_size + 1
+        controller._queue_total_size = queue_total_size
+        backpressure = controller._strategy_hwm - queue_total_size <= 0
+        if backpressure is not stream._backpressure:
+            if backpressure:
+                writer._ready_promise = new_promise()
+                stream._backpressure = True
+            else:
+                writable_stream_update_backpressure(stream, False)
+        # WritableStreamDefaultControllerAdvanceQueueIfNeeded: started, nothing in flight;
+        # the stream is writable and the queue holds at least this chunk.
+        if controller._started and stream._in_flight_write_request is None:
+            value = controller._queue[0][0]  # PeekQueueValue
+            if value is _CLOSE_SENTINEL:
+                writable_stream_default_controller_process_close(controller)
+            else:
+                writable_stream_default_controller_process_write(controller, value)
+        return promise
     chunk_size = writable_stream_default_controller_get_chunk_size(controller, chunk)
     if stream is not writer._stream:
         return promise_rejected_with(TypeError("Cannot write to a stream using a released writer"))
@@ -844,6 +890,8 @@ def set_up_writable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     controller._write_algorithm = write_algorithm
     controller._close_algorithm = close_algorithm
     controller._abort_algorithm = abort_algorithm
+    # Not a spec slot: ProcessWrite's reaction to the sink's write, bound once (a C call).
+    controller._sink_write_reaction = partial(_sink_write_settled, controller)
     backpressure = writable_stream_default_controller_get_backpressure(controller)
     writable_stream_update_backpressure(stream, backpressure)
     start_result = start_algorithm()
@@ -1055,36 +1103,69 @@ def writable_stream_default_controller_process_write(
     write_algorithm = controller._write_algorithm
     assert write_algorithm is not None
     sink_write_promise = write_algorithm(chunk)
+    # Upon fulfillment / upon rejection of sinkWritePromise (steps 5 and 6): the reaction
+    # upon_promise would add (queued at once if the promise is already settled, else when it
+    # settles; run in a copy of the current context), through a function bound once per
+    # controller instead of three closures per chunk.
+    sink_write_promise.add_done_callback(controller._sink_write_reaction)
 
-    def on_fulfilled(_: Any) -> None:
-        # WritableStreamFinishInFlightWrite, inlined.
-        in_flight_write_request = stream._in_flight_write_request
-        assert in_flight_write_request is not None
-        resolve_promise(in_flight_write_request, None)
-        stream._in_flight_write_request = None
-        state = stream._state
-        assert state in ("writable", "erroring")
-        # DequeueValue, inlined.
-        queue_total_size = controller._queue_total_size - controller._queue.popleft()[1]
-        controller._queue_total_size = queue_total_size if queue_total_size > 0 else 0
-        if (
-            stream._close_request is None
-            and stream._in_flight_close_request is None
-            and state == "writable"
-        ):
-            # WritableStreamDefaultControllerGetBackpressure, inlined (as in ...Write).
-            backpressure = controller._strategy_hwm - controller._queue_total_size <= 0
-            if backpressure is not stream._backpressure:
-                writable_stream_update_backpressure(stream, backpressure)
-        if controller._queue or state == "erroring":  # else advancing has nothing to do
-            writable_stream_default_controller_advance_queue_if_needed(controller)
 
-    def on_rejected(reason: BaseException) -> None:
+def _sink_write_settled(
+    controller: WritableStreamDefaultController, sink_write_promise: asyncio.Future[Any]
+) -> None:
+    # WritableStreamDefaultControllerProcessWrite's reaction to sinkWritePromise (bound to its
+    # controller in SetUpWritableStreamDefaultController), as upon_promise's reaction: a
+    # cancelled promise counts as rejected with CancelledError.
+    try:
+        error = sink_write_promise.exception()  # also marks a rejection as retrieved
+    except asyncio.CancelledError:
+        error = asyncio.CancelledError()
+    stream = controller._stream
+    if error is not None:
+        # Upon rejection with reason.
         if stream._state == "writable":
             writable_stream_default_controller_clear_algorithms(controller)
-        writable_stream_finish_in_flight_write_with_error(stream, rejection_reason(reason))
-
-    upon_promise(sink_write_promise, on_fulfilled, on_rejected)
+        writable_stream_finish_in_flight_write_with_error(stream, rejection_reason(error))
+        return
+    # Upon fulfillment.  WritableStreamFinishInFlightWrite, inlined.  (resolve_promise is
+    # inlined below for its Promise case: write requests and ready promises are all made here by
+    # new_promise, promise_resolved_with or promise_rejected_with.)
+    in_flight_write_request = stream._in_flight_write_request
+    assert in_flight_write_request is not None
+    if not in_flight_write_request.done():  # resolve_promise(..., undefined), inlined
+        _future_set_result(in_flight_write_request, None)
+        if in_flight_write_request._reactions:
+            in_flight_write_request._schedule_reactions()
+    stream._in_flight_write_request = None
+    state = stream._state
+    assert state in ("writable", "erroring")
+    # DequeueValue, inlined.
+    queue = controller._queue
+    queue_total_size = controller._queue_total_size - queue.popleft()[1]
+    controller._queue_total_size = queue_total_size if queue_total_size > 0 else 0
+    if (
+        stream._close_request is None
+        and stream._in_flight_close_request is None
+        and state == "writable"
+    ):
+        # WritableStreamDefaultControllerGetBackpressure, inlined (as in ...Write).
+        backpressure = controller._strategy_hwm - controller._queue_total_size <= 0
+        if backpressure is not stream._backpressure:
+            # WritableStreamUpdateBackpressure(stream, backpressure), inlined (its asserts
+            # hold: the stream is writable with no close queued or in flight).
+            writer = stream._writer
+            if writer is not None:
+                if backpressure:
+                    writer._ready_promise = new_promise()
+                else:
+                    ready_promise = writer._ready_promise
+                    if not ready_promise.done():  # resolve_promise(..., undefined), inlined
+                        _future_set_result(ready_promise, None)
+                        if ready_promise._reactions:
+                            ready_promise._schedule_reactions()
+            stream._backpressure = backpressure
+    if queue or state == "erroring":  # else advancing has nothing to do
+        writable_stream_default_controller_advance_queue_if_needed(controller)
 
 
 # Streams §5.5.4 WritableStreamDefaultControllerWrite
