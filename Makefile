@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients autobahn clean
+.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients autobahn autobahn-server clean
 AUTOBAHN_CASES ?= *
+AUTOBAHN_SERVER_CASES ?= *
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,12 @@ bench-clients: $(STAMP)
 autobahn: $(STAMP)
 	bash tests/conformance/autobahn/setup.sh
 	$(BIN)/python tests/conformance/autobahn/run.py --cases '$(AUTOBAHN_CASES)'
+
+# The Autobahn|Testsuite (fuzzingclient) against our echo server (websocketstream.serve).
+# AUTOBAHN_SERVER_CASES=1-10 runs a subset (CI does).
+autobahn-server: $(STAMP)
+	bash tests/conformance/autobahn/setup.sh
+	$(BIN)/python tests/conformance/autobahn/run_server.py --cases '$(AUTOBAHN_SERVER_CASES)'
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -73,6 +73,9 @@ for both: OK = NON-STRICT = INFORMATIONAL > UNIMPLEMENTED > everything else
 counts as FAILED.  The run fails (exit 1) if any selected case ranks below its
 entry in expected.json; a case with no entry there is expected to be OK.
 Exit 0: no regression.  Exit 2: the harness itself could not run.
+
+run_server.py (the same suite, in fuzzingclient mode, against a *server*) imports
+this module: its wstest runner (``Wstest``), options, case selection and ``judge``.
 """
 
 from __future__ import annotations
@@ -211,23 +214,31 @@ def ws_control(port: int, path: str, timeout: float) -> list[str]:
                 return messages
 
 
-class Server:
-    """wstest -m fuzzingserver in the background, its output parsed for progress."""
+class Wstest:
+    """wstest in the background (``mode`` fuzzingserver or fuzzingclient), its output parsed
+    for progress."""
 
     PROGRESS = re.compile(
         r"^(Running test case ID (\S+)|Skipping test case (\S+)|Updating reports)"
     )
 
-    def __init__(self, wstest: Path, spec: dict[str, Any], workdir: Path, log_path: Path) -> None:
-        self.port = int(spec["url"].rsplit(":", 1)[1])
+    def __init__(
+        self,
+        wstest: Path,
+        spec: dict[str, Any],
+        workdir: Path,
+        log_path: Path,
+        mode: str = "fuzzingserver",
+    ) -> None:
         spec_path = workdir / "spec.json"
         spec_path.write_text(json.dumps(spec, indent=2))
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         for name in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV"):
             env.pop(name, None)
         self.log = log_path.open("w")
+        extra = ["-u", "0"] if mode == "fuzzingserver" else []
         self.proc = subprocess.Popen(
-            [str(wstest), "-m", "fuzzingserver", "-s", str(spec_path), "-u", "0"],
+            [str(wstest), "-m", mode, "-s", str(spec_path), *extra],
             cwd=workdir,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -261,15 +272,11 @@ class Server:
                     self.last_progress = now
                     self.events.append((now, match[2] or match[3] or "@reports"))
 
-    def wait_ready(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            if port_accepts(self.port) and self.cases is not None:
-                return True
-            time.sleep(0.1)
-        return False
+    def current(self) -> tuple[float, str]:
+        """Seconds since the last progress, and the current case ("(none yet)", "@reports")."""
+        with self.lock:
+            idle = time.monotonic() - self.last_progress
+            return idle, self.events[-1][1] if self.events else "(none yet)"
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -281,6 +288,24 @@ class Server:
                 self.proc.wait()
         self.reader.join(5)
         self.log.close()
+
+
+class Server(Wstest):
+    """wstest -m fuzzingserver, listening on the port of ``spec["url"]``."""
+
+    def __init__(self, wstest: Path, spec: dict[str, Any], workdir: Path, log_path: Path) -> None:
+        self.port = int(spec["url"].rsplit(":", 1)[1])
+        super().__init__(wstest, spec, workdir, log_path)
+
+    def wait_ready(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            if port_accepts(self.port) and self.cases is not None:
+                return True
+            time.sleep(0.1)
+        return False
 
 
 def start_server(wstest: Path, spec: dict[str, Any], workdir: Path, log_path: Path) -> Server:
@@ -315,15 +340,8 @@ def run_client(cmd: list[str], server: Server, agent: str, args: argparse.Namesp
     while proc.poll() is None:
         time.sleep(0.25)
         now = time.monotonic()
-        with server.lock:
-            idle = now - server.last_progress
-            current = server.events[-1][1] if server.events else "(none yet)"
-        if current == "@reports":  # the server writes one HTML and one JSON file per case
-            stall = max(args.case_timeout, 300.0) + 15
-        elif current.startswith("("):
-            stall = args.case_timeout + 15
-        else:
-            stall = case_bound(args, current) + 15
+        idle, current = server.current()
+        stall = stall_bound(args, current)
         if now > deadline:
             problem = f"whole run exceeded --timeout {args.timeout:g} s (at case {current})"
         elif idle > stall:
@@ -395,11 +413,8 @@ def group_timings(events: list[tuple[float, str]], end: float) -> dict[int, tupl
     return {group: (int(n), secs) for group, (n, secs) in sorted(result.items())}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Autobahn|Testsuite fuzzingserver against a client; see the module docstring.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_common_arguments(parser: argparse.ArgumentParser, default_expected: Path) -> None:
+    """The options run.py and run_server.py share."""
     parser.add_argument(
         "--cases", default="*", help="case patterns, e.g. '1.*,2.*' or 1-10 (default: all)"
     )
@@ -407,9 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--exclude-agent-cases", default="", help="case patterns to skip for this agent"
     )
-    parser.add_argument("--agent", help="agent name (default: the client script's stem)")
+    parser.add_argument("--agent", help="agent name (default: the script's stem)")
     parser.add_argument(
-        "--expected", type=Path, default=DEFAULT_EXPECTED, help="expected verdicts (JSON)"
+        "--expected", type=Path, default=default_expected, help="expected verdicts (JSON)"
     )
     parser.add_argument(
         "--update", action="store_true", help="rewrite this agent's expected verdicts"
@@ -440,28 +455,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=3600.0, help="bound for the whole run, seconds"
     )
+
+
+def agent_command(
+    args: argparse.Namespace, words: list[str], default: Path, who: str
+) -> tuple[list[str], str] | None:
+    """The command of the agent (client or server) under test and its agent name; None
+    (after saying why) if it cannot run.  A ``.py`` first word runs under this interpreter."""
+    command = [word for word in words if word != "--"] or [str(default)]
+    if len(command) == 1 and " " in command[0]:
+        command = shlex.split(command[0])
+    if command[0].endswith(".py"):
+        command = [sys.executable, *command]
+    script = next((Path(w) for w in command if w.endswith(".py")), None)
+    prog = Path(sys.argv[0]).name
+    if script is not None and not script.exists():
+        print(f"{prog}: {who} script {script} does not exist", file=sys.stderr)
+        return None
+    agent = args.agent or (script.stem if script else who)
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", agent):
+        print(f"{prog}: agent name {agent!r} must be [A-Za-z0-9_.-]+", file=sys.stderr)
+        return None
+    if not args.wstest.exists():
+        print(f"{prog}: {args.wstest} not found: run {HERE / 'setup.sh'} first", file=sys.stderr)
+        return None
+    return command, agent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Autobahn|Testsuite fuzzingserver against a client; see the module docstring.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_common_arguments(parser, DEFAULT_EXPECTED)
     parser.add_argument(
         "client", nargs=argparse.REMAINDER, help="client command (default: clients/wss_echo.py)"
     )
     args = parser.parse_args(argv)
-
-    client = [word for word in args.client if word != "--"] or [str(DEFAULT_CLIENT)]
-    if len(client) == 1 and " " in client[0]:
-        client = shlex.split(client[0])
-    if client[0].endswith(".py"):
-        client = [sys.executable, *client]
-    script = next((Path(w) for w in client if w.endswith(".py")), None)
-    if script is not None and not script.exists():
-        print(f"run.py: client script {script} does not exist", file=sys.stderr)
+    found = agent_command(args, args.client, DEFAULT_CLIENT, "client")
+    if found is None:
         return 2
-    agent = args.agent or (script.stem if script else "client")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", agent):
-        print(f"run.py: agent name {agent!r} must be [A-Za-z0-9_.-]+", file=sys.stderr)
-        return 2
-    if not args.wstest.exists():
-        print(f"run.py: {args.wstest} not found: run {HERE / 'setup.sh'} first", file=sys.stderr)
-        return 2
-
+    client, agent = found
     reports = (args.reports or DEFAULT_REPORTS / agent).resolve()
     with run_lock(reports):
         return run(args, client, agent, reports)
@@ -475,7 +509,8 @@ def run_lock(reports: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"run.py: another run is using {reports}; waiting for it", flush=True)
+            print(f"{Path(sys.argv[0]).name}: another run is using {reports}; waiting for it")
+            sys.stdout.flush()
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -485,26 +520,44 @@ def case_bound(args: argparse.Namespace, case_id: str) -> float:
     return bound
 
 
-def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) -> int:
+def stall_bound(args: argparse.Namespace, current: str) -> float:
+    """How long wstest may show no progress in ``current`` (a case id, "@reports" or
+    "(none yet)") before the run counts as stuck."""
+    if current == "@reports":  # wstest writes one HTML and one JSON file per case
+        return max(args.case_timeout, 300.0) + 15
+    if current.startswith("("):
+        return args.case_timeout + 15
+    return case_bound(args, current) + 15
+
+
+def case_spec(args: argparse.Namespace, agent: str, reports: Path) -> dict[str, Any]:
+    """The case selection part of a wstest spec; empties (creates) ``reports``."""
     if reports.exists():
         shutil.rmtree(reports)
     reports.mkdir(parents=True)
     agent_excludes = parse_patterns(args.exclude_agent_cases)
-    spec = {
-        "url": "",
+    return {
         "outdir": str(reports),
         "cases": parse_patterns(args.cases),
         "exclude-cases": parse_patterns(args.exclude_cases),
         "exclude-agent-cases": {agent: agent_excludes} if agent_excludes else {},
     }
 
+
+def selected_cases(wstest: Wstest, spec: dict[str, Any]) -> list[str]:
+    """The cases wstest will run, less those skipped for the agent."""
+    assert wstest.cases is not None
+    excluded = [pattern_regex(p) for agent in spec["exclude-agent-cases"].values() for p in agent]
+    return [c for c in wstest.cases if not any(r.match(c) for r in excluded)]
+
+
+def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) -> int:
+    spec = {"url": "", **case_spec(args, agent, reports)}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="autobahn-") as workdir:
         server = start_server(args.wstest, spec, Path(workdir), reports / "wstest.log")
         try:
-            assert server.cases is not None
-            excluded = [pattern_regex(p) for p in agent_excludes]
-            selected = [c for c in server.cases if not any(r.match(c) for r in excluded)]
+            selected = selected_cases(server, spec)
             print(
                 f"run.py: wstest fuzzingserver on {server_url(server)}, {len(selected)} cases "
                 f"({','.join(spec['cases'])}), agent {agent!r}, client: {shlex.join(client)}",
@@ -522,11 +575,27 @@ def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) 
         finally:
             server.stop()
     elapsed = time.monotonic() - started
+    timings = group_timings(server.events, clients_end)
+    return judge(args, agent, selected, reports, timings=timings, elapsed=elapsed, problem=problem)
 
+
+def judge(
+    args: argparse.Namespace,
+    agent: str,
+    selected: list[str],
+    reports: Path,
+    *,
+    timings: dict[int, tuple[int, float]],
+    elapsed: float,
+    problem: str,
+) -> int:
+    """Compare wstest's verdicts (``reports/index.json``) with ``args.expected``, print the
+    summary, and return the exit status (or rewrite the expectations with ``--update``)."""
     index_path = reports / "index.json"
     results = json.loads(index_path.read_text()).get(agent, {}) if index_path.exists() else {}
     expected_data = load_expected(args.expected)
     expected = expected_data.setdefault("agents", {}).get(agent, {})
+    prog, expected_name = Path(sys.argv[0]).name, args.expected.name
 
     verdicts: collections.Counter[str] = collections.Counter()
     close_verdicts: collections.Counter[str] = collections.Counter()
@@ -550,7 +619,6 @@ def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) 
 
     print()
     print(f"Autobahn|Testsuite, agent {agent!r}: {len(selected)} cases in {elapsed:.1f} s")
-    timings = group_timings(server.events, clients_end)
     if timings:
         print("  group  cases  seconds")
         for group, (count, secs) in timings.items():
@@ -559,7 +627,7 @@ def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) 
     print("  behaviorClose: " + ", ".join(f"{v} {n}" for v, n in close_verdicts.most_common()))
     if rows:
         print("  cases not OK/OK:")
-        print(f"    {'case':<10} {'behavior':<14} {'behaviorClose':<16} vs expected.json")
+        print(f"    {'case':<10} {'behavior':<14} {'behaviorClose':<16} vs {expected_name}")
         for case_id, behavior, behavior_close, mark in rows:
             print(f"    {case_id:<10} {behavior:<14} {behavior_close:<16} {mark}")
     print(f"  reports: {reports / 'index.html'}")
@@ -568,19 +636,20 @@ def run(args: argparse.Namespace, client: list[str], agent: str, reports: Path) 
 
     if args.update:
         if problem or len(results) < len(selected):
-            print("run.py: not updating expected.json from an incomplete run", file=sys.stderr)
+            print(f"{prog}: not updating {expected_name} from an incomplete run", file=sys.stderr)
             return 1
         merged = dict(expected)
         for case_id in selected:
             merged[case_id] = {k: results[case_id][k] for k in ("behavior", "behaviorClose")}
         expected_data["agents"][agent] = merged
         write_expected(args.expected, expected_data)
-        print(f"run.py: wrote {len(selected)} verdicts for {agent!r} to {args.expected}")
+        print(f"{prog}: wrote {len(selected)} verdicts for {agent!r} to {args.expected}")
         return 0
 
     if improvements:
         print(
-            f"  {len(improvements)} cases do better than expected.json: run with --update to record"
+            f"  {len(improvements)} cases do better than {expected_name}: "
+            "run with --update to record"
         )
     if regressions:
         print(f"  REGRESSIONS ({len(regressions)}): {', '.join(regressions[:50])}")
