@@ -239,15 +239,8 @@ class Promise(asyncio.Future[T]):
         if reactions:
             self._reactions = None
             loop = self.get_loop()
-            # _enqueue for each reaction, with the queue looked up once.
-            queue = _last_queue if loop is _last_loop else _microtask_queue(loop)
-            assert queue is not None
-            append = queue.jobs.append
             for fn, context in reactions:
-                append((fn, self, context))
-            if not queue.scheduled:
-                queue.scheduled = True
-                loop.call_soon(queue.drain)
+                _enqueue(loop, fn, self, context)
 
     def set_result(self, result: T, /) -> None:
         """Fulfil; the reactions are queued as microtasks."""
@@ -455,17 +448,7 @@ def upon_promise(
         elif on_rejected is not None:
             on_rejected(exc)
 
-    if type(p) is Promise:  # Promise.add_done_callback, inlined
-        if p.done():  # already settled: queue it now
-            _enqueue(p.get_loop(), reaction, p, _copy_context())
-        else:
-            reactions = p._reactions
-            if reactions is None:
-                p._reactions = [(reaction, _copy_context())]
-            else:
-                reactions.append((reaction, _copy_context()))
-    else:
-        p.add_done_callback(reaction)
+    p.add_done_callback(reaction)  # a Promise queues it as a microtask
 
 
 def upon_fulfillment(p: asyncio.Future[T], steps: Callable[[T], object]) -> None:

@@ -126,22 +126,9 @@ class ReadableStreamDefaultController:
         return result
 
     # Streams §4.6.4 [[PullSteps]]
-    # (Inlined, for a chunk that is queued, in ReadableStreamDefaultReader.read and
-    # ReadableStreamAsyncIterator.__anext__: a change here belongs there too.)
     def _pull_steps(self, read_request: ReadRequest) -> None:
-        queue = self._queue
-        if queue:
-            # DequeueValue(this), inlined: this is the path of every queued read.
-            chunk, size = queue.popleft()
-            total = self._queue_total_size - size
-            self._queue_total_size = total if total > 0 else 0  # 0 also absorbs rounding errors
-            if self._close_requested:
-                if not queue:
-                    readable_stream_default_controller_clear_algorithms(self)
-                    readable_stream_close(self._stream)
-            elif not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
-                readable_stream_default_controller_call_pull_if_needed(self)
-            read_request.chunk_steps(chunk)
+        if self._queue:
+            read_request.chunk_steps(self._take_queued_chunk())
         else:
             # ReadableStreamAddReadRequest(stream, readRequest), inlined.
             stream = self._stream
@@ -151,6 +138,24 @@ class ReadableStreamDefaultController:
             reader._read_requests.append(read_request)
             if not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
                 readable_stream_default_controller_call_pull_if_needed(self)
+
+    def _take_queued_chunk(self) -> Any:
+        # [[PullSteps]] with a chunk queued, up to the read request's chunk steps (also used
+        # by ReadableStreamDefaultReader.read and the async iterator, which settle their own
+        # request): DequeueValue, then close the stream if that emptied a closing queue, else
+        # CallPullIfNeeded.
+        queue = self._queue
+        # DequeueValue(this), inlined: this is the path of every queued read.
+        chunk, size = queue.popleft()
+        total = self._queue_total_size - size
+        self._queue_total_size = total if total > 0 else 0  # 0 also absorbs rounding errors
+        if self._close_requested:
+            if not queue:
+                readable_stream_default_controller_clear_algorithms(self)
+                readable_stream_close(self._stream)
+        elif not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+            readable_stream_default_controller_call_pull_if_needed(self)
+        return chunk
 
     def _pull_settled(self, pull_promise: Any) -> None:
         # The reaction CallPullIfNeeded registers on the pull promise (upon_promise's, with its

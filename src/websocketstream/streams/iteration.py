@@ -32,8 +32,6 @@ from .._promise import (
 from .default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
-    readable_stream_default_controller_call_pull_if_needed,
-    readable_stream_default_controller_clear_algorithms,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
     readable_stream_default_controller_error,
@@ -44,7 +42,6 @@ from .readable import (
     ReadRequest,
     ReadResult,
     acquire_readable_stream_default_reader,
-    readable_stream_close,
     readable_stream_default_reader_read,
     readable_stream_default_reader_release,
     readable_stream_reader_generic_cancel,
@@ -204,20 +201,11 @@ class ReadableStreamAsyncIterator:
             and stream._state == "readable"
         ):
             # The next steps with a chunk queued: ReadableStreamDefaultReaderRead and the default
-            # controller's [[PullSteps]] inlined (see ReadableStreamDefaultReader.read), then the
-            # read request's chunk steps (the chunk, without a future), with no request at all:
-            # nothing before the chunk steps (a pull included) can reach it.
+            # controller's [[PullSteps]], then the read request's chunk steps (the chunk,
+            # without a future), with no request at all: nothing before the chunk steps (a pull
+            # included) can reach it.
             stream._disturbed = True
-            queue = controller._queue
-            chunk, size = queue.popleft()
-            total = controller._queue_total_size - size
-            controller._queue_total_size = total if total > 0 else 0  # rounding errors
-            if controller._close_requested:
-                if not queue:
-                    readable_stream_default_controller_clear_algorithms(controller)
-                    readable_stream_close(stream)
-            elif not controller._pull_again:
-                readable_stream_default_controller_call_pull_if_needed(controller)
+            chunk = controller._take_queued_chunk()
             return _ready(chunk)
         # The fast path of the next steps: a reused read request and no future when a chunk
         # is queued.

@@ -33,6 +33,7 @@ from .readable import (
     acquire_readable_stream_default_reader,
     is_readable_stream_locked,
     readable_stream_cancel,
+    readable_stream_default_reader_read,
     readable_stream_default_reader_release,
 )
 from .writable import (
@@ -62,14 +63,10 @@ class _PipeReadRequest(ReadRequest):
     def chunk_steps(self, chunk: Any) -> None:
         pipe = self._pipe
         write = writable_stream_default_writer_write(pipe.writer, chunk)
-        if type(write) is Promise and not write.done():
-            write._handled = True  # set_promise_is_handled_to_true for a pending promise, inlined
-        else:
-            set_promise_is_handled_to_true(write)
+        set_promise_is_handled_to_true(write)
         pipe.current_write = write
-        # pipe.step(), inlined.  Reactions never run synchronously, so this does not recurse.
-        if not pipe.shutting_down:
-            pipe.writer._ready_promise.add_done_callback(pipe.on_ready_settled)
+        # Reactions never run synchronously, so this does not recurse.
+        pipe.step()
 
     def close_steps(self) -> None:
         # The forward close propagation (the reader's closed promise) handles it.
@@ -168,18 +165,7 @@ class _Pipe:
         # "Shutdown must stop activity": no read once shutting down.
         if self.shutting_down:
             return
-        # ReadableStreamDefaultReaderRead(reader, readRequest), inlined.
-        stream = self.reader._stream
-        assert stream is not None
-        stream._disturbed = True
-        state = stream._state
-        if state == "readable":
-            stream._controller._pull_steps(self.read_request)
-        elif state == "closed":
-            self.read_request.close_steps()
-        else:
-            assert state == "errored"
-            self.read_request.error_steps(stream._stored_error)
+        readable_stream_default_reader_read(self.reader, self.read_request)
 
     # -- propagation ---------------------------------------------------------------------------
 

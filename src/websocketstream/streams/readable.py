@@ -430,22 +430,11 @@ class ReadableStreamDefaultReader(ReadableStreamGenericReader):
         if state == "readable":
             controller = stream._controller
             if type(controller) is _DefaultController and controller._queue:
-                # The default controller's [[PullSteps]] with a chunk queued, inlined (see
-                # there): DequeueValue, then close the stream if that emptied a closing queue,
-                # else CallPullIfNeeded (a no-op while a pull is queued or a close requested).
-                queue = controller._queue
-                chunk, size = queue.popleft()
-                total = controller._queue_total_size - size
-                controller._queue_total_size = total if total > 0 else 0  # rounding errors
-                if controller._close_requested:
-                    if not queue:
-                        _dc.readable_stream_default_controller_clear_algorithms(controller)
-                        readable_stream_close(stream)
-                elif not controller._pull_again:
-                    _dc.readable_stream_default_controller_call_pull_if_needed(controller)
-                # Then the request's chunk steps (see _DefaultReaderReadRequest), inlined: it is
-                # pending, with no reactions and not cancelled (no one else has it yet; a pull
-                # above cannot reach it), so the future's own set_result is all it takes.
+                # The default controller's [[PullSteps]] with a chunk queued, then the request's
+                # chunk steps (see _DefaultReaderReadRequest), inlined: it is pending, with no
+                # reactions and not cancelled (no one else has it yet; a pull cannot reach it),
+                # so the future's own set_result is all it takes.
+                chunk = controller._take_queued_chunk()
                 _future_set_result(request, _tuple_new(ReadResult, (chunk, False)))
             else:
                 request._reader = self  # it may wait in [[readRequests]]: see cancel()

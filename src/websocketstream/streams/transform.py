@@ -35,12 +35,14 @@ from ._underlying import check_no_camel_case, get_member, get_method
 from .default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
+    readable_stream_default_controller_can_close_or_enqueue,
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue,
     readable_stream_default_controller_error,
     readable_stream_default_controller_get_desired_size,
+    readable_stream_default_controller_has_backpressure,
 )
-from .readable import ReadableStream, ReadableStreamDefaultReader
+from .readable import ReadableStream
 from .strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
 from .writable import (
     WritableStream,
@@ -412,11 +414,8 @@ def transform_stream_default_controller_enqueue(
 ) -> None:
     """Enqueue ``chunk`` on the readable side and update backpressure."""
     stream = controller._stream
-    readable = stream._readable
-    readable_controller = readable._controller
-    assert isinstance(readable_controller, ReadableStreamDefaultController)
-    # ReadableStreamDefaultControllerCanCloseOrEnqueue, inlined.
-    if readable_controller._close_requested or readable._state != "readable":
+    readable_controller = _readable_controller(stream)
+    if not readable_stream_default_controller_can_close_or_enqueue(readable_controller):
         raise TypeError("Readable side is not in a state that permits enqueue")
     # Transform calls are throttled by the readable side's backpressure, but enqueue() is
     # still accepted.
@@ -426,22 +425,7 @@ def transform_stream_default_controller_enqueue(
         # The readable strategy's size() threw.
         transform_stream_error_writable_and_unblock_write(stream, rejection_reason(e))
         _raise_reason(stream._readable._stored_error)
-    # ReadableStreamDefaultControllerHasBackpressure, that is not ShouldCallPull, inlined (it
-    # runs for every chunk): the tests of readable_stream_default_controller_should_call_pull,
-    # in the same order, without its three calls.  Keep the two in step.
-    if (
-        readable_controller._close_requested
-        or readable._state != "readable"
-        or not readable_controller._started
-    ):
-        backpressure = True
-    else:
-        reader = readable._reader
-        if isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests:
-            backpressure = False
-        else:
-            desired_size = readable_controller._strategy_hwm - readable_controller._queue_total_size
-            backpressure = not desired_size > 0
+    backpressure = readable_stream_default_controller_has_backpressure(readable_controller)
     if backpressure != stream._backpressure:
         assert backpressure
         transform_stream_set_backpressure(stream, True)
@@ -578,15 +562,9 @@ def transform_stream_default_source_pull_algorithm(stream: TransformStream) -> P
     """The reader wants more: release backpressure until the next enqueue fills the queue."""
     # Invariant, enforced by the promises returned by start() and pull().
     assert stream._backpressure
-    # TransformStreamSetBackpressure(stream, false), inlined, and the new
-    # [[backpressureChangePromise]] made at once, since it is returned.
-    backpressure_change_promise = stream._backpressure_change_promise
-    if backpressure_change_promise is not None:
-        resolve_promise(backpressure_change_promise, None)
-    stream._backpressure = False
+    transform_stream_set_backpressure(stream, False)
     # The next pull() waits until there is backpressure again.
-    backpressure_change_promise = stream._backpressure_change_promise = new_promise()
-    return backpressure_change_promise
+    return _backpressure_change_promise(stream)
 
 
 # Streams §6.4.4 TransformStreamDefaultSourceCancelAlgorithm

@@ -99,8 +99,6 @@ WriteAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
 CloseAlgorithm = Callable[[], "asyncio.Future[Any]"]
 AbortAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
 
-# asyncio.Future.set_result: resolve_promise's own step for a pending Promise, inlined below.
-_future_set_result: Final = asyncio.Future.set_result
 # The spec's close sentinel: a unique value queued to mark where close() was requested.
 _CLOSE_SENTINEL: Final = object()
 # Only the library may construct controllers (JavaScript: "Illegal constructor").
@@ -819,11 +817,7 @@ def writable_stream_default_writer_write(
         controller._queue_total_size = queue_total_size
         backpressure = controller._strategy_hwm - queue_total_size <= 0
         if backpressure is not stream._backpressure:
-            if backpressure:
-                writer._ready_promise = new_promise()
-                stream._backpressure = True
-            else:
-                writable_stream_update_backpressure(stream, False)
+            writable_stream_update_backpressure(stream, backpressure)
         # WritableStreamDefaultControllerAdvanceQueueIfNeeded: started, nothing in flight;
         # the stream is writable and the queue holds at least this chunk.
         if controller._started and stream._in_flight_write_request is None:
@@ -1127,16 +1121,8 @@ def _sink_write_settled(
             writable_stream_default_controller_clear_algorithms(controller)
         writable_stream_finish_in_flight_write_with_error(stream, rejection_reason(error))
         return
-    # Upon fulfillment.  WritableStreamFinishInFlightWrite, inlined.  (resolve_promise is
-    # inlined below for its Promise case: write requests and ready promises are all made here by
-    # new_promise, promise_resolved_with or promise_rejected_with.)
-    in_flight_write_request = stream._in_flight_write_request
-    assert in_flight_write_request is not None
-    if not in_flight_write_request.done():  # resolve_promise(..., undefined), inlined
-        _future_set_result(in_flight_write_request, None)
-        if in_flight_write_request._reactions:
-            in_flight_write_request._schedule_reactions()
-    stream._in_flight_write_request = None
+    # Upon fulfillment.
+    writable_stream_finish_in_flight_write(stream)
     state = stream._state
     assert state in ("writable", "erroring")
     # DequeueValue, inlined.
@@ -1151,19 +1137,7 @@ def _sink_write_settled(
         # WritableStreamDefaultControllerGetBackpressure, inlined (as in ...Write).
         backpressure = controller._strategy_hwm - controller._queue_total_size <= 0
         if backpressure is not stream._backpressure:
-            # WritableStreamUpdateBackpressure(stream, backpressure), inlined (its asserts
-            # hold: the stream is writable with no close queued or in flight).
-            writer = stream._writer
-            if writer is not None:
-                if backpressure:
-                    writer._ready_promise = new_promise()
-                else:
-                    ready_promise = writer._ready_promise
-                    if not ready_promise.done():  # resolve_promise(..., undefined), inlined
-                        _future_set_result(ready_promise, None)
-                        if ready_promise._reactions:
-                            ready_promise._schedule_reactions()
-            stream._backpressure = backpressure
+            writable_stream_update_backpressure(stream, backpressure)
     if queue or state == "erroring":  # else advancing has nothing to do
         writable_stream_default_controller_advance_queue_if_needed(controller)
 
