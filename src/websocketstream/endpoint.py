@@ -9,7 +9,7 @@ write, close, abort and cancel into session calls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from ._naming import SnakeCaseHint
 from ._promise import (
@@ -27,17 +27,21 @@ from .session import Session
 from .streams.default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
+    default_controller_of,
     readable_stream_default_controller_can_close_or_enqueue,
     readable_stream_default_controller_close,
-    readable_stream_default_controller_enqueue,
+    readable_stream_default_controller_enqueue_then_full,
     readable_stream_default_controller_error,
 )
 from .streams.readable import ReadableStream
 from .streams.strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
 from .streams.writable import (
     WritableStream,
+    WritableStreamDefaultController,
     create_writable_stream,
     writable_stream_default_controller_error_if_needed,
+    writable_stream_default_controller_of,
+    writable_stream_error_state,
 )
 
 __all__ = [
@@ -110,6 +114,8 @@ class StreamEndpoint(SnakeCaseHint):
         self._session: Session | None = None
         self._readable: ReadableStream | None = None
         self._writable: WritableStream | None = None
+        self._readable_controller: ReadableStreamDefaultController | None = None
+        self._writable_controller: WritableStreamDefaultController | None = None
         self._readable_hwm = extract_high_water_mark(readable_strategy, 1)
         self._readable_size: SizeAlgorithm = extract_size_algorithm(readable_strategy)
         self._writable_hwm = extract_high_water_mark(writable_strategy, 1)
@@ -215,6 +221,8 @@ class StreamEndpoint(SnakeCaseHint):
         )
         self._readable = readable
         self._writable = writable
+        self._readable_controller = default_controller_of(readable)
+        self._writable_controller = writable_stream_default_controller_of(writable)
         resolve_promise(
             self._opened_promise,
             WebSocketOpenInfo(readable, writable, connection.extensions, connection.subprotocol),
@@ -223,22 +231,13 @@ class StreamEndpoint(SnakeCaseHint):
     # WebSockets §"handle a WebSocketStream message"
     def session_message(self, data: str | bytes) -> None:
         """A message arrived: enqueue it, then apply backpressure if the queue is full."""
-        readable = self._readable
-        if readable is None:
+        controller = self._readable_controller
+        if controller is None:
             return
-        # The endpoint's readable is always a default (not a byte) stream.
-        controller: ReadableStreamDefaultController = readable._controller  # type: ignore[assignment]
-        # (The two questions below are ReadableStreamDefaultControllerCanCloseOrEnqueue and
-        # GetDesiredSize, inlined: this runs for every message.)
-        if controller._close_requested or readable._state != "readable":
-            return  # the application cancelled the readable: it asked not to get messages
-        readable_stream_default_controller_enqueue(controller, data)
         # The spec applies backpressure after every message and the pull releases it; applying
-        # it only once the queue is full is equivalent and saves a pull per message.
-        if (
-            readable._state != "readable"
-            or controller._strategy_hwm - controller._queue_total_size <= 0
-        ):
+        # it only once the queue is full is equivalent and saves a pull per message.  (A
+        # cancelled readable takes no message: the application asked not to get them.)
+        if readable_stream_default_controller_enqueue_then_full(controller, data):
             session = self._session
             assert session is not None
             session.apply_backpressure()
@@ -250,12 +249,12 @@ class StreamEndpoint(SnakeCaseHint):
             self._ready_state = CLOSING
         if self._write_pending:
             self._unsent_at_close = True
-        writable = self._writable
+        writable = self._writable_controller
         if writable is not None and self._sink_close_promise is None:
             # As Chromium (and the web-platform-tests): once closing starts, the writable is
             # errored so that pending and later writes reject with InvalidStateError.
             error = self._closing_error_object()
-            writable_stream_default_controller_error_if_needed(writable._controller, error)
+            writable_stream_default_controller_error_if_needed(writable, error)
 
     def _closing_error_object(self) -> InvalidStateError:
         if self._closing_error is None:
@@ -279,16 +278,16 @@ class StreamEndpoint(SnakeCaseHint):
             )
         if self._unsent_at_close:
             was_clean = False  # data the application wrote was never sent (as Chromium)
-        readable = self._readable
-        writable = self._writable
+        readable = self._readable_controller
+        writable = self._writable_controller
         if was_clean:
             if readable is not None and readable_stream_default_controller_can_close_or_enqueue(
-                _default_controller(readable)
+                readable
             ):
-                readable_stream_default_controller_close(_default_controller(readable))
+                readable_stream_default_controller_close(readable)
             if writable is not None:
                 writable_stream_default_controller_error_if_needed(
-                    writable._controller, self._closing_error_object()
+                    writable, self._closing_error_object()
                 )
             if self._sink_close_promise is not None:
                 resolve_promise(self._sink_close_promise)
@@ -298,14 +297,18 @@ class StreamEndpoint(SnakeCaseHint):
                 "WebSocket was not cleanly closed.", close_code=code, reason=reason
             )
             if readable is not None:
-                readable_stream_default_controller_error(_default_controller(readable), error)
+                readable_stream_default_controller_error(readable, error)
             if writable is not None:
-                writable_stream_default_controller_error_if_needed(writable._controller, error)
+                writable_stream_default_controller_error_if_needed(writable, error)
             if self._sink_close_promise is not None:
                 reject_promise(self._sink_close_promise, error)
             reject_promise(self._closed_promise, error)
         if self._unsendable_writes:
-            stored = writable._stored_error if writable is not None else None
+            stored = (
+                writable_stream_error_state(self._writable)[1]
+                if self._writable is not None
+                else None
+            )
             for write in self._unsendable_writes:
                 reject_promise(write, stored or self._closing_error_object())
             self._unsendable_writes.clear()
@@ -363,8 +366,10 @@ class StreamEndpoint(SnakeCaseHint):
         # close's WebSocketError); the pending write rejects with that very object, as a
         # later write() does (Chromium rejects it with the sink's stored error).
         writable = self._writable
-        if writable is not None and writable._state in ("erroring", "errored"):
-            error = writable._stored_error
+        if writable is not None:
+            erroring, stored_error = writable_stream_error_state(writable)
+            if erroring:
+                error = stored_error
         reject_promise(result, error)
 
     # WebSockets §"close" (the sink's close algorithm)
@@ -383,8 +388,3 @@ class StreamEndpoint(SnakeCaseHint):
 
 def _start_nothing() -> None:
     return None
-
-
-def _default_controller(readable: ReadableStream) -> ReadableStreamDefaultController:
-    # The endpoint's readable is always a default (not a byte) stream.
-    return cast(ReadableStreamDefaultController, readable._controller)

@@ -242,7 +242,7 @@ class Session(asyncio.BufferedProtocol):
                     self._pong_received()
             if conn.state >= CLOSING:
                 self._closing_started()
-            if conn._out:  # replies queued by the connection (or unflushed sends)
+            if conn.has_data_to_send():  # replies queued by the connection (or unflushed sends)
                 self._flush()
             if conn.should_close_transport and self.transport is not None:
                 self.transport.close()
@@ -362,7 +362,7 @@ class Session(asyncio.BufferedProtocol):
                 # then copied once into the transport's buffer, not sliced (copied) first.
                 transport.write(part if len(part) < LARGE_PART else memoryview(part))
             conn = self.connection
-            if conn._lent is not None and transport.get_write_buffer_size() == 0:
+            if conn.send_buffers_lent() and transport.get_write_buffer_size() == 0:
                 # All sent: the transport keeps no reference to the parts (asyncio 3.12+
                 # may queue the memoryview itself otherwise), so the connection's send buffer
                 # may be reused.

@@ -716,6 +716,10 @@ class Connection:
 
     # ---------------------------------------------------------------- outbound
 
+    def has_data_to_send(self) -> bool:
+        """True when bytes are queued for the network (:meth:`data_to_send` has some)."""
+        return bool(self._out)
+
     def data_to_send(self) -> bytes:
         """All bytes queued for the network, joined (b"" if none); the queue is emptied."""
         out = self._out
@@ -763,6 +767,11 @@ class Connection:
         elif len(out) - start == 1:
             parts.append(out[start])
         return parts
+
+    def send_buffers_lent(self) -> bool:
+        """True while parts returned by :meth:`data_to_send_parts` may be views of the
+        connection's send buffer (until :meth:`send_buffers_released`)."""
+        return self._lent is not None
 
     def send_buffers_released(self) -> None:
         """Tell the connection that nothing references the parts returned by

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asyncio import CancelledError, Future
+from asyncio import CancelledError
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -31,11 +31,13 @@ from .strategies import SizeAlgorithm, _count_size
 __all__ = [
     "ReadableStreamDefaultController",
     "create_readable_stream",
+    "default_controller_of",
     "readable_stream_default_controller_call_pull_if_needed",
     "readable_stream_default_controller_can_close_or_enqueue",
     "readable_stream_default_controller_clear_algorithms",
     "readable_stream_default_controller_close",
     "readable_stream_default_controller_enqueue",
+    "readable_stream_default_controller_enqueue_then_full",
     "readable_stream_default_controller_error",
     "readable_stream_default_controller_get_desired_size",
     "readable_stream_default_controller_has_backpressure",
@@ -47,7 +49,6 @@ __all__ = [
 #: Integers up to this size are exact as floats: a size that needs no checks.
 _MAX_SAFE_INTEGER = 2**53 - 1
 
-_future_set_result = Future.set_result
 _tuple_new = tuple.__new__
 
 StartAlgorithm = Callable[[], Any]
@@ -281,12 +282,10 @@ def readable_stream_default_controller_enqueue(
         # ReadableStreamFulfillReadRequest(stream, chunk, false), inlined.
         read_request = reader._read_requests.popleft()
         if type(read_request) is _DefaultReaderReadRequest:
-            # The chunk steps of reader.read()'s request, inlined: fulfil it (Promise.set_result)
-            # with ReadResult(chunk, False), unless its caller cancelled it.
+            # The chunk steps of reader.read()'s request, inlined: fulfil it with
+            # ReadResult(chunk, False), unless its caller cancelled it.
             if not read_request.done():
-                _future_set_result(read_request, _tuple_new(ReadResult, (chunk, False)))
-                if read_request._reactions:
-                    read_request._schedule_reactions()
+                read_request.set_result(_tuple_new(ReadResult, (chunk, False)))
         else:
             read_request.chunk_steps(chunk)
     else:
@@ -323,6 +322,24 @@ def readable_stream_default_controller_enqueue(
                 raise
     if not controller._pull_again:  # else CallPullIfNeeded is a no-op (see there)
         readable_stream_default_controller_call_pull_if_needed(controller)
+
+
+def readable_stream_default_controller_enqueue_then_full(
+    controller: ReadableStreamDefaultController, chunk: Any
+) -> bool:
+    """For a producer that applies backpressure itself (package-internal, the WebSocketStream
+    endpoint): enqueue ``chunk`` if the stream can still take one
+    (ReadableStreamDefaultControllerCanCloseOrEnqueue), then answer whether the producer
+    should hold back: the stream is no longer readable or GetDesiredSize is at most 0."""
+    stream = controller._stream
+    # (The questions are CanCloseOrEnqueue and GetDesiredSize, inlined: this runs for every
+    # message.)
+    if controller._close_requested or stream._state != "readable":
+        return False  # the consumer cancelled: it asked not to get chunks
+    readable_stream_default_controller_enqueue(controller, chunk)
+    return (
+        stream._state != "readable" or controller._strategy_hwm - controller._queue_total_size <= 0
+    )
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerError
@@ -491,3 +508,10 @@ def create_readable_stream(
     )
     controller._react_now = react_now
     return stream
+
+
+def default_controller_of(stream: ReadableStream) -> ReadableStreamDefaultController:
+    """The controller of a stream made by :func:`create_readable_stream` (package-internal)."""
+    controller = stream._controller
+    assert type(controller) is ReadableStreamDefaultController
+    return controller

@@ -127,7 +127,7 @@ class _IteratorReadRequest(ReadRequest):
         iterator._is_finished = True
         future = self._settled_future()
         if not future.done():
-            future._handled = True
+            set_promise_is_handled_to_true(future)
             future.set_exception(_end_of_iteration())
 
     def error_steps(self, e: Any) -> None:
@@ -236,7 +236,7 @@ class ReadableStreamAsyncIterator:
         # result".
         if self._is_finished:
             p: Promise[Any] = Promise(loop=self._loop)
-            p._handled = True
+            set_promise_is_handled_to_true(p)
             p.set_exception(_end_of_iteration())
             return p
         reader = self._reader
@@ -334,7 +334,7 @@ def _copy_outcome(source: asyncio.Future[Any], target: Promise[Any]) -> None:
         target.set_result(source.result())
     else:
         if isinstance(exc, StopAsyncIteration):
-            target._handled = True
+            set_promise_is_handled_to_true(target)
         target.set_exception(exc)
 
 

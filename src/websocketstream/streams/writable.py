@@ -70,6 +70,7 @@ __all__ = [
     "writable_stream_default_controller_get_backpressure",
     "writable_stream_default_controller_get_chunk_size",
     "writable_stream_default_controller_get_desired_size",
+    "writable_stream_default_controller_of",
     "writable_stream_default_controller_process_close",
     "writable_stream_default_controller_process_write",
     "writable_stream_default_controller_write",
@@ -81,6 +82,7 @@ __all__ = [
     "writable_stream_default_writer_get_desired_size",
     "writable_stream_default_writer_release",
     "writable_stream_default_writer_write",
+    "writable_stream_error_state",
     "writable_stream_finish_erroring",
     "writable_stream_finish_in_flight_close",
     "writable_stream_finish_in_flight_close_with_error",
@@ -403,6 +405,19 @@ def create_writable_stream(  # noqa: PLR0917 -- the spec's signature
         size_algorithm,
     )
     return stream
+
+
+def writable_stream_default_controller_of(
+    stream: WritableStream,
+) -> WritableStreamDefaultController:
+    """The controller of a stream (package-internal: for other parts of the library)."""
+    return stream._controller
+
+
+def writable_stream_error_state(stream: WritableStream) -> tuple[bool, Any]:
+    """(package-internal) Whether the stream is erroring or errored, and its
+    [[storedError]] (None unless it is)."""
+    return stream._state in ("erroring", "errored"), stream._stored_error
 
 
 # Streams §5.5.1 InitializeWritableStream
