@@ -23,11 +23,11 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
-from ._promise import get_loop
-from .endpoint import StreamEndpoint
-from .protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
-from .protocol.handshake import HandshakeRequest
-from .session import DEFAULT_CLOSE_TIMEOUT, Session
+from .._promise import get_loop
+from ..endpoint import StreamEndpoint
+from ..protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
+from ..protocol.handshake import HandshakeRequest
+from ..session import DEFAULT_CLOSE_TIMEOUT, Session
 
 __all__ = ["Handler", "Server", "ServerWebSocketStream", "echo_handler", "serve"]
 
