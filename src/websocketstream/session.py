@@ -141,6 +141,7 @@ class Session(asyncio.BufferedProtocol):
         self._closing_reported = False
         self._closed = False
         self._processing = False
+        self._lingering = False
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
         set_promise_is_handled_to_true(self.handshake_done)
@@ -245,10 +246,27 @@ class Session(asyncio.BufferedProtocol):
             if conn.has_data_to_send():  # replies queued by the connection (or unflushed sends)
                 self._flush()
             if conn.should_close_transport and self.transport is not None:
-                self.transport.close()
+                self._close_transport(self.transport)
             self._update_reading()
         finally:
             self._processing = False
+
+    def _close_transport(self, transport: asyncio.Transport) -> None:
+        if (
+            not self._opened
+            and not self._eof
+            and not self.connection.client
+            and transport.can_write_eof()
+        ):
+            # Server, a refused handshake (an HTTP error response): send it and a FIN, then read and
+            # discard until the peer's EOF or close_timeout ("lingering close", as nginx does).
+            # Closing with unread input would send RST, and the peer could lose the response.
+            if not self._lingering and not transport.is_closing():
+                self._lingering = True
+                transport.write_eof()
+                self._arm_close_timer()
+            return
+        transport.close()
 
     def _handshake_step(self) -> None:
         conn = self.connection

@@ -292,18 +292,51 @@ class ClientHandshake:
         )
 
 
-class ServerHandshake:
-    """A server's opening handshake: check the request, then accept or reject it."""
+#: The largest request head (request line and headers) a server reads: 431 beyond it.
+MAX_REQUEST_HEAD: Final = 16 * 1024
+#: The most header fields a request may have: 431 beyond it.
+MAX_REQUEST_HEADERS: Final = 128
+# What the request line received so far may look like: a method token (at most 20 bytes), a
+# space, a target of visible characters, a space, a version. Anything else is garbage: 400 at
+# once rather than waiting for a line end that may never come.
+_REQUEST_LINE_PREFIX: Final = re.compile(
+    rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,20}(?: [\x21-\x7e]*(?: [\x21-\x7e]{0,10})?)?\r?"
+)
 
-    __slots__ = ("_compression", "_h11", "request")
+
+class ServerHandshake:
+    """A server's opening handshake: check the request, then accept or reject it.
+
+    The request head is bounded however TCP splits it: more than ``MAX_REQUEST_HEAD`` bytes
+    or ``MAX_REQUEST_HEADERS`` fields is refused with 431, a request line that cannot be one
+    with 400 as soon as it shows (h11 alone bounds only a head that arrives in several
+    reads).
+    """
+
+    __slots__ = ("_compression", "_fed", "_first_line", "_h11", "request")
 
     def __init__(self, *, compression: str | None = "deflate") -> None:
         if compression not in ("deflate", None):
             raise ValueError(f"unsupported compression {compression!r}")
         self._compression = compression
-        self._h11 = h11.Connection(h11.SERVER)
+        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_HEAD)
+        self._fed = 0  # bytes received before the request was complete
+        self._first_line: bytes | None = b""  # the request line so far; None once complete
         #: The validated request, once received.
         self.request: HandshakeRequest | None = None
+
+    def _check_head(self, data: bytes) -> None:
+        # Bound the head and reject garbage early, whatever the size of each read.
+        self._fed += len(data)
+        first = self._first_line
+        if first is not None:
+            end = data.find(b"\n")
+            first += data if end < 0 else data[:end]
+            if _REQUEST_LINE_PREFIX.fullmatch(first[:8192]) is None:
+                raise HandshakeRejected(400, "invalid HTTP request line")
+            if len(first) > 8192:
+                raise HandshakeRejected(414, "request line too long")
+            self._first_line = first if end < 0 else None
 
     def receive(self, data: bytes, eof: bool = False) -> HandshakeRequest | None:
         """Feed request bytes; return the validated request once complete, None if more bytes
@@ -311,13 +344,21 @@ class ServerHandshake:
         or HandshakeError (connection closed early).
         """
         conn = self._h11
-        if data:
+        if data and self.request is None:
+            conn.receive_data(data)
+            self._check_head(bytes(data))
+        elif data:
             conn.receive_data(data)
         if eof:
             conn.receive_data(b"")
         try:
             event = conn.next_event()
             if isinstance(event, h11.Request) and self.request is None:
+                head = self._fed - len(conn.trailing_data[0])
+                if head > MAX_REQUEST_HEAD:
+                    raise HandshakeRejected(431, "request head too large")
+                if len(event.headers) > MAX_REQUEST_HEADERS:
+                    raise HandshakeRejected(431, "too many header fields")
                 self.request = self._validate(event)
                 # A GET upgrade request has no body: h11 reports its end right away.
                 end = conn.next_event()

@@ -21,15 +21,18 @@ import contextlib
 import ssl as ssl_module
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
-from ._promise import get_loop
-from .endpoint import StreamEndpoint
-from .protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
-from .protocol.handshake import HandshakeRequest
-from .session import DEFAULT_CLOSE_TIMEOUT, Session
+from .._promise import get_loop
+from ..endpoint import StreamEndpoint
+from ..protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
+from ..protocol.handshake import HandshakeRequest
+from ..session import DEFAULT_CLOSE_TIMEOUT, Session
 
 __all__ = ["Handler", "Server", "ServerWebSocketStream", "echo_handler", "serve"]
+
+#: Seconds a client has to complete the opening handshake (slowloris protection).
+DEFAULT_OPEN_TIMEOUT: Final = 10.0
 
 Handler = Callable[["ServerWebSocketStream"], Awaitable[None]]
 #: ``process_request(request)`` returns None to go on, or an HTTP error status to refuse.
@@ -113,8 +116,10 @@ class Server:
         ping_timeout: float | None = None,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
+        open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
     ) -> None:
         self._handler = handler
+        self._open_timeout = open_timeout
         self._protocols = tuple(protocols)
         self._select_protocol = select_protocol
         self._process_request = process_request
@@ -141,6 +146,10 @@ class Server:
             on_request=self._on_request,
         )
         endpoint._attach(session)
+        if self._open_timeout is not None:
+            # The whole opening handshake must be over in time (slowloris): abort otherwise.
+            timer = get_loop().call_later(self._open_timeout, session.abort)
+            session.handshake_done.add_done_callback(lambda _: timer.cancel())
         self._sessions.add(session)
         session.closed.add_done_callback(lambda _: self._sessions.discard(session))
         return session
@@ -236,8 +245,9 @@ async def serve(
 
     ``options``: ``protocols`` (subprotocols the server speaks; the first the client offers
     is chosen), ``select_protocol``, ``process_request``, ``compression``, ``max_size``,
-    ``close_timeout``, ``ping_interval``, ``ping_timeout``, ``readable_strategy``,
-    ``writable_strategy``.
+    ``open_timeout`` (seconds for the whole opening handshake, 10 by default; a client that
+    has not completed it by then is disconnected), ``close_timeout``, ``ping_interval``,
+    ``ping_timeout``, ``readable_strategy``, ``writable_strategy``.
     """
     server = Server(handler, **options)
     await server.start(host, port, ssl=ssl)
