@@ -32,6 +32,7 @@ server alike:
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Final, Protocol
@@ -76,8 +77,28 @@ DEFAULT_READ_LIMIT: Final = 64 * 1024
 DEFAULT_WRITE_LIMIT: Final = 64 * 1024
 #: Queued outgoing bytes that are flushed at once rather than at the end of the iteration.
 FLUSH_SIZE: Final = 64 * 1024
-#: Size of the reused receive buffer.
+#: Size of the receive buffer shared by the sessions of a thread.
 RECEIVE_BUFFER_SIZE: Final = 256 * 1024
+
+
+class _SharedReceiveBuffer(threading.local):
+    """One receive buffer per thread, shared by all its sessions, made on first use.
+
+    asyncio calls ``get_buffer()`` and then ``buffer_updated()`` synchronously, and the
+    connection copies what it keeps, so the buffer is free again once ``buffer_updated()``
+    returns: an idle connection costs no receive buffer at all.
+    """
+
+    view: memoryview | None = None
+
+    def get(self) -> memoryview:
+        view = self.view
+        if view is None:
+            view = self.view = memoryview(bytearray(RECEIVE_BUFFER_SIZE))
+        return view
+
+
+_receive_buffer: Final = _SharedReceiveBuffer()
 
 
 class SessionHandler(Protocol):
@@ -124,8 +145,6 @@ class Session(asyncio.BufferedProtocol):
         self._read_limit = read_limit
         self._write_limit = write_limit
         self._on_request = on_request
-        self._buffer = bytearray(RECEIVE_BUFFER_SIZE)
-        self._view = memoryview(self._buffer)
         self._direct = False  # get_buffer returned the connection's view, not ours
         self._reading_paused = False
         self._writing_paused = False
@@ -158,11 +177,14 @@ class Session(asyncio.BufferedProtocol):
         self._flush()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        """The reused receive buffer, or the missing part of a large frame's payload
+        """The thread's shared receive buffer, or the missing part of a large frame's payload
         (asyncio.BufferedProtocol: the socket is read straight into it)."""
         view = self.connection.receive_buffer()
-        self._direct = view is not None
-        return self._view if view is None else view
+        if view is None:
+            self._direct = False
+            return _receive_buffer.get()
+        self._direct = True
+        return view
 
     def buffer_updated(self, nbytes: int) -> None:
         """Bytes arrived: buffer them in the connection, then hand over what is wanted."""
@@ -170,7 +192,9 @@ class Session(asyncio.BufferedProtocol):
             self._direct = False
             self.connection.received_into(nbytes)
         else:
-            self.connection.receive_data(self._view[:nbytes])
+            view = _receive_buffer.view
+            assert view is not None
+            self.connection.receive_data(view[:nbytes])
         self._process()
         # As after an HTML task: the reader (or writer) these bytes settled resumes now.
         perform_microtask_checkpoint(self._loop)

@@ -152,6 +152,12 @@ _MAX_HEADER: Final = 14
 _LANDING_MAX: Final = 256 * 1024
 #: Largest frame buffer kept for reuse (see Connection._collect_payload).
 _SPARE_MAX: Final = 4 * 1024 * 1024
+#: Fewest bytes a continuation frame is accounted for: a message may have at most
+#: ``max_size // FRAGMENT_COST`` fragments (at least MIN_FRAGMENTS), so a flood of tiny or empty
+#: continuation frames ends with 1009 once it would cost more than ``max_size``.
+FRAGMENT_COST: Final = 64
+#: The fragment cap for tiny ``max_size`` values.
+MIN_FRAGMENTS: Final = 1024
 #: Largest frame given a buffer of its own: the buffer is allocated before the payload
 #: arrives, so with no max_size a lying header must not make it huge; longer frames are
 #: buffered as they arrive.
@@ -195,6 +201,7 @@ class Connection:
         "_lent",
         "_mask_keys",
         "_max_fast",
+        "_max_fragments",
         "_max_wire",
         "_msg",
         "_out",
@@ -265,6 +272,9 @@ class Connection:
         self._lent: bytearray | None = None
         self._mask_keys: list[int] = []
         self._max_fast = _UNLIMITED if max_size is None else max_size
+        self._max_fragments = (
+            _UNLIMITED if max_size is None else max(max_size // FRAGMENT_COST, MIN_FRAGMENTS)
+        )
         self._deflate = deflate
         self._max_wire = _UNLIMITED
         self._msg = MessageAssembler(max_size, deflate)
@@ -596,6 +606,10 @@ class Connection:
                 if not msg.opcode:
                     # RFC 6455 §5.4: a continuation frame needs a message in progress.
                     raise ProtocolViolation(PROTOCOL_ERROR, "unexpected continuation frame")
+                if msg.fragments >= self._max_fragments:
+                    # Each fragment costs memory and time whatever its length: tiny or empty
+                    # ones are accounted for FRAGMENT_COST bytes.
+                    raise ProtocolViolation(MESSAGE_TOO_BIG, "too many fragments")
                 if msg.compressed:
                     if msg.wire + length > self._max_wire:
                         raise ProtocolViolation(MESSAGE_TOO_BIG, "message too big")

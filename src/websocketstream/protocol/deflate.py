@@ -81,8 +81,10 @@ class PerMessageDeflate:
         self._local_bits = local_max_window_bits
         # Inflating with the largest window decodes a stream made with any smaller window.
         self._remote_bits = 15
-        self._compressor = self._new_compressor()
-        self._decompressor = zlib.decompressobj(-self._remote_bits)
+        # Made on first use: a compressor holds about 256 KiB of zlib state, which an idle
+        # connection (or one that never sends) should not pay for.
+        self._compressor: zlib._Compress | None = None
+        self._decompressor: zlib._Decompress | None = None
 
     def _new_compressor(self) -> zlib._Compress:
         return zlib.compressobj(self._level, zlib.DEFLATED, -self._local_bits)
@@ -95,7 +97,10 @@ class PerMessageDeflate:
             # RFC 7692 §7.1.1: without context takeover, each message starts a new context.
             c = self._new_compressor()
         else:
-            c = self._compressor
+            kept = self._compressor
+            if kept is None:
+                kept = self._compressor = self._new_compressor()
+            c = kept
         data = c.compress(payload) + c.flush(zlib.Z_SYNC_FLUSH)
         # RFC 7692 §7.2.1: remove the 0x00 0x00 0xff 0xff tail of the sync flush.
         if data.endswith(_TAIL):
@@ -106,8 +111,11 @@ class PerMessageDeflate:
         """Inflate one fragment of a compressed message, producing at most ``max_length`` bytes
         (0: unlimited). The caller detects "too big" as output longer than it allowed for.
         """
+        d = self._decompressor
+        if d is None:
+            d = self._decompressor = zlib.decompressobj(-self._remote_bits)
         try:
-            return self._decompressor.decompress(data, max_length)
+            return d.decompress(data, max_length)
         except zlib.error as exc:
             raise ProtocolViolation(1007, f"invalid compressed data: {exc}") from None
 
@@ -116,7 +124,7 @@ class PerMessageDeflate:
         out = self.decompress(_TAIL, max_length)
         if self.remote_no_context_takeover:
             # RFC 7692 §7.1.1: the peer starts each message with an empty window.
-            self._decompressor = zlib.decompressobj(-self._remote_bits)
+            self._decompressor = None
         return out
 
 

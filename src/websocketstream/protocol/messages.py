@@ -5,6 +5,9 @@ single frames whose text is invalid. Enforces, as soon as each fragment arrives:
 
 - ``max_size``: the running total of (decompressed) bytes; decompression is bounded so it never
   produces more than one byte past the limit (RFC 6455 §10.4 → 1009);
+- a bound on the number of fragments (the connection checks it before each continuation frame:
+  see ``Connection``), so that tiny or empty fragments cannot make a message cost more than
+  about ``max_size``;
 - UTF-8 validity of text, incrementally across fragments, failing on the first invalid
   prefix (RFC 6455 §8.1 → 1007).
 
@@ -31,7 +34,17 @@ class MessageAssembler:
     ``opcode`` is 0 between messages, else the opcode of the message being assembled.
     """
 
-    __slots__ = ("_decoder", "_deflate", "_limit", "_parts", "compressed", "opcode", "size", "wire")
+    __slots__ = (
+        "_decoder",
+        "_deflate",
+        "_limit",
+        "_parts",
+        "compressed",
+        "fragments",
+        "opcode",
+        "size",
+        "wire",
+    )
 
     def __init__(self, max_size: int | None, deflate: PerMessageDeflate | None) -> None:
         #: Opcode of the message in progress (OP_TEXT or OP_BINARY), 0 when idle.
@@ -42,6 +55,8 @@ class MessageAssembler:
         self.size = 0
         #: Bytes of frame payload so far (before decompression).
         self.wire = 0
+        #: Frames of the message in progress so far.
+        self.fragments = 0
         self._limit = max_size
         self._deflate = deflate
         self._parts: list[bytes] | list[str] = []
@@ -57,6 +72,7 @@ class MessageAssembler:
         self.compressed = compressed
         self.size = 0
         self.wire = 0
+        self.fragments = 0
         self._parts = []
         if opcode == OP_TEXT:
             self._decoder.reset()
@@ -64,6 +80,7 @@ class MessageAssembler:
     def add(self, payload: bytes, fin: bool) -> str | bytes | None:
         """Add one fragment's payload; return the whole message when ``fin``, else None."""
         self.wire += len(payload)
+        self.fragments += 1
         if self.compressed:
             data = self._inflate(payload, fin)
         else:
@@ -79,14 +96,16 @@ class MessageAssembler:
                 # RFC 6455 §8.1: invalid UTF-8 in a text message fails the connection.
                 raise ProtocolViolation(INVALID_PAYLOAD, "invalid UTF-8 in text message") from None
             parts_s: list[str] = self._parts  # type: ignore[assignment]
-            parts_s.append(text)
+            if text or not parts_s:  # empty pieces cost nothing (endless empty fragments)
+                parts_s.append(text)
             if fin:
                 self.opcode = 0
                 self._parts = []
                 return parts_s[0] if len(parts_s) == 1 else "".join(parts_s)
             return None
         parts_b: list[bytes] = self._parts  # type: ignore[assignment]
-        parts_b.append(data)
+        if data or not parts_b:
+            parts_b.append(data)
         if fin:
             self.opcode = 0
             self._parts = []

@@ -1,0 +1,74 @@
+"""Memory per connection: nothing big is allocated before data flows (no receive buffer per
+session, deflate contexts made on first use), and a closed connection is freed."""
+
+from __future__ import annotations
+
+import pytest
+
+from .peers import run_measured
+
+IDLE_SCRIPT = r"""
+import asyncio, gc, json, sys
+from websocketstream import WebSocketStream
+from websocketstream.server import echo_handler, serve
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+async def main(count, compression):
+    server = await serve(echo_handler, "127.0.0.1", 0, compression=compression)
+    url = f"ws://127.0.0.1:{server.port}/"
+    # Warm up (imports, the shared receive buffer, first-use caches).
+    warm = WebSocketStream(url, compression=compression)
+    info = await warm.opened
+    writer = info.writable.get_writer()
+    reader = info.readable.get_reader()
+    await writer.write("warm" * 100)
+    await reader.read()
+    warm.close()
+    await warm.closed
+    gc.collect()
+    before = rss()
+    figures = []
+    for _ in range(2):
+        clients = []
+        for _ in range(count):
+            wss = WebSocketStream(url, compression=compression)
+            await wss.opened
+            clients.append(wss)
+        gc.collect()
+        opened = rss()
+        for wss in clients:
+            wss.close()
+        for wss in clients:
+            await wss.closed
+        del clients, wss
+        await asyncio.sleep(0.1)
+        gc.collect()
+        figures.append((opened, rss()))
+    server.close()
+    await server.wait_closed()
+    print(json.dumps({"before": before, "rounds": figures}))
+
+asyncio.run(main(int(sys.argv[1]), None if sys.argv[2] == "none" else sys.argv[2]))
+"""
+
+COUNT = 300
+
+
+@pytest.mark.parametrize("compression", ["none", "deflate"])
+async def test_idle_connections_cost_a_few_kib(compression: str) -> None:
+    # Both ends live in the measured process: the figure is per client + server connection.
+    # Bounds are generous (the allocator, the kernel's socket buffers); they fail for a
+    # receive buffer or a compressor allocated per idle connection (256 KiB each).
+    result = await run_measured(IDLE_SCRIPT, str(COUNT), compression)
+    (opened, closed), (opened_again, closed_again) = result["rounds"]
+    growth = opened - result["before"]
+    per_pair = growth / COUNT
+    print(f"{compression}: {per_pair / 1024:.1f} KiB per client+server pair, {result}")
+    assert per_pair < (96 if compression == "none" else 160) * 1024
+    # Closed connections are freed: a second round reuses their memory instead of adding
+    # as much again (the allocator keeps freed memory, so RSS itself stays up).
+    assert opened_again - max(opened, closed) < growth / 3 + 2**20
+    assert closed_again - closed < growth / 3 + 2**20
