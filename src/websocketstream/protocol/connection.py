@@ -81,7 +81,6 @@ from .frames import (
     OP_PING,
     OP_PONG,
     OP_TEXT,
-    REPEAT_KEY,
     RSV1,
     build_frame,
     header,
@@ -89,6 +88,8 @@ from .frames import (
     mask_into,
     masked_small_frame,
     parse_header,
+    parse_simple_frame,
+    peek_data_frame,
     random_mask_keys,
 )
 from .handshake import (
@@ -325,16 +326,10 @@ class Connection:
                 # buffer of its own now rather than being copied twice (here, then there).
                 # The header is only peeked at; _parse checks it as usual.
                 view = memoryview(data).cast("B")
-                parsed = parse_header(view, 0)  # type: ignore[arg-type]
-                if parsed is not None:
-                    b0, b1, length, start = parsed
-                    if b1 & 0x80:
-                        start += 4
-                    if (
-                        b0 & 0x0F < OP_CLOSE
-                        and _BIG_FRAME <= length <= min(self._max_wire, _COLLECT_MAX)
-                        and start + length > len(view)
-                    ):
+                big_frame = peek_data_frame(view, _BIG_FRAME, min(self._max_wire, _COLLECT_MAX))
+                if big_frame is not None:
+                    start, length = big_frame
+                    if start + length > len(view):
                         self._buf = b""
                         self._pos = 0
                         self._collect_payload(bytes(view[:start]), length, view[start:])
@@ -382,19 +377,12 @@ class Connection:
             spare = self._spare
             assert spare is not None
             view = memoryview(spare)[:nbytes]
-            parsed = parse_header(view, 0)  # type: ignore[arg-type]
-            if parsed is not None:
+            big_frame = peek_data_frame(view, _BIG_FRAME, min(self._max_wire, _COLLECT_MAX))
+            if big_frame is not None:
                 # As in receive_data: a large frame starting here keeps its payload where it
                 # was read (the header is only peeked at; _parse checks it as usual).
-                b0, b1, length, start = parsed
-                if b1 & 0x80:
-                    start += 4
-                if (
-                    b0 & 0x0F < OP_CLOSE
-                    and _BIG_FRAME <= length <= min(self._max_wire, _COLLECT_MAX)
-                    and nbytes < start + length <= len(spare)
-                    and start <= nbytes
-                ):
+                start, length = big_frame
+                if nbytes < start + length <= len(spare) and start <= nbytes:
                     self._buf = bytes(view[:start])
                     self._pos = 0
                     self._big_view = memoryview(spare)[start : start + length]
@@ -484,61 +472,19 @@ class Connection:
         if self._fast:
             # Fast path: one complete, unfragmented, uncompressed text or binary frame; the
             # general parser handles everything else (including every error).
-            buf = self._buf
-            pos = self._pos
-            end = len(buf)
-            if self.client:
-                # From a server: unmasked (RFC 6455 §5.1), so b1 is the 7-bit length.
-                if end - pos >= 2:
-                    b0 = buf[pos]
-                    n = buf[pos + 1]
-                    start = pos + 2
-                    if n < 126:
-                        stop = start + n
-                    elif n == 126 and end - start >= 2:
-                        n = (buf[start] << 8) | buf[start + 1]
-                        start += 2
-                        stop = start + n
-                    else:
-                        stop = end + 1
-                    if stop <= end and n <= self._max_fast:
-                        if b0 == 0x82:
-                            self._pos = stop
-                            return (BINARY, buf[start:stop])
-                        if b0 == 0x81:
-                            try:
-                                text = buf[start:stop].decode()
-                            except UnicodeDecodeError:
-                                pass
-                            else:
-                                self._pos = stop
-                                return (TEXT, text)
-            elif end - pos >= 6:
-                # From a client: masked (RFC 6455 §5.1); unmasked frames miss the fast path.
-                b0 = buf[pos]
-                n = buf[pos + 1] ^ 0x80
-                if n < 126:
-                    start = pos + 6
-                    stop = start + n
-                elif n == 126 and end - pos >= 8:
-                    n = (buf[pos + 2] << 8) | buf[pos + 3]
-                    start = pos + 8
-                    stop = start + n
+            frame = parse_simple_frame(self._buf, self._pos, self.client, self._max_fast)
+            if frame is not None:
+                b0, payload, stop = frame
+                if b0 == 0x82:
+                    self._pos = stop
+                    return (BINARY, payload)
+                try:
+                    text = payload.decode()
+                except UnicodeDecodeError:
+                    pass
                 else:
-                    stop = end + 1
-                if stop <= end and n <= self._max_fast and b0 in (0x81, 0x82):
-                    key = int.from_bytes(buf[start - 4 : start], "little")
-                    payload = mask_int(buf[start:stop], key)
-                    if b0 == 0x82:
-                        self._pos = stop
-                        return (BINARY, payload)
-                    try:
-                        text = payload.decode()
-                    except UnicodeDecodeError:
-                        pass
-                    else:
-                        self._pos = stop
-                        return (TEXT, text)
+                    self._pos = stop
+                    return (TEXT, text)
         return self._next_event_slow()
 
     def _next_event_slow(self) -> Event | None:
@@ -835,16 +781,11 @@ class Connection:
             data = bytes(data)
         n = len(data)
         if n < 126 and self._deflate is None and self.client:
-            # Hot path (small client message): frames.masked_small_frame(), inlined.
+            # Hot path (small client message): straight to the frame, no compression step.
             keys = self._mask_keys
             if not keys:
                 keys = self._mask_keys = random_mask_keys()
-            key = keys.pop()
-            rep = key * REPEAT_KEY[(n + 3) >> 2]
-            if n & 3:
-                rep &= (1 << (n << 3)) - 1
-            x = int.from_bytes(data, "little") ^ rep
-            self._out.append((x << 48 | 0x8082 | n << 8 | key << 16).to_bytes(n + 6, "little"))
+            self._out.append(masked_small_frame(0x82, data, keys.pop()))  # FIN | OP_BINARY
             return
         self._queue_message(FIN | OP_BINARY, data)
 
