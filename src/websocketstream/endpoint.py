@@ -9,7 +9,7 @@ write, close, abort and cancel into session calls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from ._naming import SnakeCaseHint
 from ._promise import (
@@ -23,6 +23,7 @@ from ._promise import (
 )
 from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import WebSocketError, to_usv_string, validate_close_code_and_reason
+from .protocol.state import CLOSED, CLOSING, CONNECTING, State
 from .session import Session
 from .streams.default_controller import (
     ReadableStreamDefaultController,
@@ -45,20 +46,11 @@ from .streams.writable import (
 )
 
 __all__ = [
-    "CLOSED",
-    "CLOSING",
-    "CONNECTING",
-    "OPEN",
     "StreamEndpoint",
     "WebSocketCloseInfo",
     "WebSocketOpenInfo",
     "to_message",
 ]
-
-CONNECTING: Final = 0
-OPEN: Final = 1
-CLOSING: Final = 2
-CLOSED: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +100,11 @@ class StreamEndpoint(SnakeCaseHint):
     """
 
     def __init__(self, readable_strategy: Any = None, writable_strategy: Any = None) -> None:
-        self._ready_state = CONNECTING
+        # The WebSocket's ready state is a view (see _ready_state) of the connection's state
+        # and of what the spec decides before the connection knows: close() or an abort
+        # (CLOSING at once), and the close reported (CLOSED).
+        self._close_requested = False
+        self._closed_reported = False
         self._was_ever_connected = False
         self._handshake_aborted = False
         self._session: Session | None = None
@@ -156,18 +152,29 @@ class StreamEndpoint(SnakeCaseHint):
         handshake is aborted and the code and reason are ignored."""
         self._close_the_websocket(close_code, reason)
 
+    @property
+    def _ready_state(self) -> State:
+        """The WebSocket's ready state (0..3, the ``readyState`` constants)."""
+        if self._closed_reported:
+            return CLOSED
+        if self._close_requested:
+            return CLOSING
+        session = self._session
+        return CONNECTING if session is None else session.ready_state
+
     # ----------------------------------------------------------------- closing
 
     # WebSockets §"close the WebSocket"
     def _close_the_websocket(self, code: int | None = None, reason: str = "") -> None:
         code, reason = validate_close_code_and_reason(code, reason)
-        if self._ready_state in (CLOSING, CLOSED):
+        ready_state = self._ready_state
+        if ready_state >= CLOSING:
             return
-        if self._ready_state == CONNECTING:
+        if ready_state is CONNECTING:
             self._fail_the_websocket_connection()
-            self._ready_state = CLOSING
+            self._close_requested = True
             return
-        self._ready_state = CLOSING
+        self._close_requested = True
         assert self._session is not None
         self._session.close(code, reason)
 
@@ -196,11 +203,10 @@ class StreamEndpoint(SnakeCaseHint):
     # WebSockets §"handle WebSocketStream connection establishment"
     def session_opened(self) -> None:
         """The handshake succeeded: make the streams and resolve ``opened``."""
-        if self._handshake_aborted or self._ready_state != CONNECTING:
+        if self._handshake_aborted or self._close_requested or self._closed_reported:
             return
         session = self._session
         assert session is not None
-        self._ready_state = OPEN
         self._was_ever_connected = True
         connection = session.connection
         readable = create_readable_stream(
@@ -245,8 +251,6 @@ class StreamEndpoint(SnakeCaseHint):
     # WebSockets §"the WebSocket closing handshake is started"
     def session_closing(self) -> None:
         """The closing handshake started: pending writes fail with InvalidStateError."""
-        if self._ready_state == OPEN:
-            self._ready_state = CLOSING
         if self._write_pending:
             self._unsent_at_close = True
         writable = self._writable_controller
@@ -264,9 +268,9 @@ class StreamEndpoint(SnakeCaseHint):
     # WebSockets §"handle WebSocketStream connection close"
     def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
         """The connection is closed: settle the streams and the promises."""
-        if self._ready_state == CLOSED:
+        if self._closed_reported:
             return
-        self._ready_state = CLOSED
+        self._closed_reported = True
         if self._handshake_aborted:
             return
         if not self._was_ever_connected:
@@ -338,7 +342,8 @@ class StreamEndpoint(SnakeCaseHint):
                 return promise_rejected_with(exc)
         session = self._session
         assert session is not None
-        if self._ready_state != OPEN or session.connection.close_expected():
+        # (The ready state is not OPEN, asked without building it: this runs per message.)
+        if self._close_requested or self._closed_reported or session.connection.state >= CLOSING:
             # The connection failed (or ended) and the close is not reported yet (a closing
             # handshake would have errored the writable): the message cannot be sent, so the
             # write must not resolve; it rejects with the close's error.

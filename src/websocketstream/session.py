@@ -60,6 +60,7 @@ from .protocol.connection import (
     Connection,
 )
 from .protocol.handshake import HandshakeRequest
+from .protocol.state import State, ready_state
 
 __all__ = [
     "DEFAULT_CLOSE_TIMEOUT",
@@ -409,6 +410,12 @@ class Session(asyncio.BufferedProtocol):
                 # may queue the memoryview itself otherwise), so the connection's send buffer
                 # may be reused.
                 conn.send_buffers_released()
+
+    @property
+    def ready_state(self) -> State:
+        """The WebSocket ``readyState`` of this connection (0..3): the connection's state, OPEN
+        and CLOSED only once reported to the handler (see :func:`.protocol.state.ready_state`)."""
+        return ready_state(self.connection.state, self._opened, self._closed)
 
     @property
     def buffered_amount(self) -> int:

@@ -22,9 +22,10 @@ from typing import Any
 from ._promise import get_loop, reject_promise
 from .dom.abort import AbortSignal
 from .dom.exceptions import DOMSyntaxError
-from .endpoint import CLOSED, CLOSING, CONNECTING, StreamEndpoint
+from .endpoint import StreamEndpoint
 from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
 from .protocol.connection import DEFAULT_MAX_SIZE, ClientConnection
+from .protocol.state import CONNECTING
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
 from .url import get_url_record, validate_protocols
 
@@ -139,7 +140,7 @@ class WebSocketStream(StreamEndpoint):
         self._connect_task: asyncio.Task[None] | None = None
         if signal is not None:
             if signal.aborted:
-                self._ready_state = CLOSING
+                self._close_requested = True
                 self._handshake_aborted = True
                 self._reject_both(signal.reason)
                 return
@@ -193,7 +194,7 @@ class WebSocketStream(StreamEndpoint):
                 self._session.abort()
         # A task cancelled before its first step (close() or an abort right after the
         # constructor) never runs its except clauses: report the failed connection here.
-        if self._session is None and self._ready_state != CLOSED:
+        if self._session is None and not self._closed_reported:
             self.session_closed(False, 1006, "")
 
     def _make_session(self) -> Session:
@@ -221,7 +222,7 @@ class WebSocketStream(StreamEndpoint):
 
     def _on_abort(self) -> None:
         # The abort steps added to ``signal`` by the constructor.
-        if self._ready_state != CONNECTING:
+        if self._ready_state is not CONNECTING:
             return
         # The spec fails the connection first, but its close steps run in a later task; here
         # failing can report the close at once (during TLS), so the promises are rejected
@@ -230,7 +231,7 @@ class WebSocketStream(StreamEndpoint):
         self._handshake_aborted = True
         self._reject_both(self._signal.reason)
         self._fail_the_websocket_connection()
-        self._ready_state = CLOSING
+        self._close_requested = True
 
     def _reject_both(self, reason: Any) -> None:
         reject_promise(self._opened_promise, reason)  # a non-exception reason is wrapped there

@@ -6,8 +6,9 @@ close code and are reported through the connection's state. User errors raise at
 
 Modules: :mod:`.frames` (codec), :mod:`.messages` (assembly, UTF-8), :mod:`.close` (close
 codes), :mod:`.deflate` (permessage-deflate), :mod:`.headers` (header value parsers),
-:mod:`.handshake` (h11-based opening handshake), :mod:`.connection` (the state machine; its
-docstring documents the event shapes and the session loop).
+:mod:`.handshake` (h11-based opening handshake), :mod:`.state` (the lifecycle table),
+:mod:`.connection` (the state machine; its docstring documents the event shapes and the
+session loop).
 """
 
 from .close import CloseFrame, is_receivable_code, is_user_code
@@ -24,11 +25,11 @@ from .connection import (
     Connection,
     Event,
     ServerConnection,
-    State,
 )
 from .deflate import PerMessageDeflate
 from .errors import InvalidState
 from .handshake import HandshakeRequest, HandshakeResponse
+from .state import Phase, State, ready_state
 
 __all__ = [
     "BINARY",
@@ -47,8 +48,10 @@ __all__ = [
     "HandshakeResponse",
     "InvalidState",
     "PerMessageDeflate",
+    "Phase",
     "ServerConnection",
     "State",
     "is_receivable_code",
     "is_user_code",
+    "ready_state",
 ]

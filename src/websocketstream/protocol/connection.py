@@ -46,17 +46,18 @@ returns None while ``buffered`` is large, an incomplete frame is waiting (at mos
 ``max_size`` bytes): keep reading the socket. Control frames behind unread messages are seen
 only when parsing reaches them: once closing starts, drain with ``next_event()`` in a loop.
 
-States (:class:`State`): CONNECTING → OPEN → CLOSING (a Close sent or received, or the
-connection failed) → CLOSED (only through ``receive_eof()``, i.e. the TCP connection is gone,
-or a failed/rejected handshake). A server's ``should_close_transport`` turns True once both
-Close frames are exchanged (RFC 6455 §7.1.1: the server closes TCP first); a client waits for
-the server to close it (``close_expected()``; the session applies its timeout).
+States (:class:`~.state.State`; the lifecycle and its allowed transitions are the table in
+:mod:`.state`, and only ``Connection._step`` changes them): CONNECTING → OPEN → CLOSING (a
+Close sent or received, or the connection failed) → CLOSED (only through ``receive_eof()``,
+i.e. the TCP connection is gone, or a failed/rejected handshake). A server's
+``should_close_transport`` turns True once both Close frames are exchanged (RFC 6455 §7.1.1:
+the server closes TCP first); a client waits for the server to close it
+(``close_expected()``; the session applies its timeout).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from enum import IntEnum
 from typing import Final, Literal, TypeAlias
 
 from .close import (
@@ -100,13 +101,18 @@ from .handshake import (
     reject_bytes,
 )
 from .messages import MessageAssembler
+from .state import CLOSED, CLOSING, CONNECTING, OPEN, PHASES, Phase, State, Step, next_phase
 
 __all__ = [
     "BINARY",
     "CLOSE",
+    "CLOSED",
+    "CLOSING",
+    "CONNECTING",
     "DEFAULT_MAX_SIZE",
     "HANDSHAKE",
     "LARGE_PART",
+    "OPEN",
     "PING",
     "PONG",
     "REQUEST",
@@ -165,21 +171,6 @@ MIN_FRAGMENTS: Final = 1024
 _COLLECT_MAX: Final = 16 * 1024 * 1024
 
 
-class State(IntEnum):
-    """Connection states; the values match ``WebSocket.ready_state``."""
-
-    CONNECTING = 0
-    OPEN = 1
-    CLOSING = 2
-    CLOSED = 3
-
-
-CONNECTING: Final = State.CONNECTING
-OPEN: Final = State.OPEN
-CLOSING: Final = State.CLOSING
-CLOSED: Final = State.CLOSED
-
-
 class Connection:
     """The shared core of :class:`ClientConnection` and :class:`ServerConnection`.
 
@@ -207,6 +198,7 @@ class Connection:
         "_msg",
         "_out",
         "_pending",
+        "_phase",
         "_pos",
         "_send_buf",
         "_spare",
@@ -236,8 +228,11 @@ class Connection:
         self.client = client
         #: Maximum size of a received message in bytes, after decompression (None: no limit).
         self.max_size = max_size
-        #: Current state.
-        self.state = state
+        if state is not CONNECTING and state is not OPEN:
+            raise ValueError("a connection starts CONNECTING or OPEN")
+        #: Current state (set with the lifecycle phase, see :mod:`.state`).
+        self.state: State = state
+        self._phase = Phase.CONNECTING if state is CONNECTING else Phase.OPEN
         #: The Close frame we sent (code 1005 if its body was empty), or None.
         self.close_sent: CloseFrame | None = None
         #: The Close frame we received (code 1005 if its body was empty), or None.
@@ -264,7 +259,6 @@ class Connection:
         self._spare: bytearray | None = None  # the last one, reused (see _collect_payload)
         self._landing = False  # receive_buffer() offered the start of the spare buffer
         self._eof = False
-        self._discard = False
         self._out: list[bytes | memoryview] = []
         # The send buffer of large masked frames (see _queue_message): free for reuse, the
         # last one still queued in _out, the last one handed out by data_to_send_parts().
@@ -280,8 +274,29 @@ class Connection:
         self._max_wire = _UNLIMITED
         self._msg = MessageAssembler(max_size, deflate)
         self._set_deflate(deflate)
-        self._can_send = state is OPEN
-        self._fast = state is OPEN
+        traits = PHASES[self._phase]
+        self._can_send = traits.can_send
+        self._discard = not traits.reads_input
+        self._fast = bool(traits.fast)
+
+    def _step(self, step: Step) -> None:
+        """Move the lifecycle on by ``step`` (the table in :mod:`.state`): the phase, and the
+        state and flags it implies, change only here."""
+        phase = self._phase = next_phase(self._phase, step)
+        traits = PHASES[phase]
+        self.state = traits.state
+        self._can_send = traits.can_send
+        self._discard = not traits.reads_input
+        if traits.fast is not None:
+            self._fast = traits.fast
+        self.should_close_transport = (
+            traits.closes_transport_client if self.client else traits.closes_transport_server
+        )
+
+    @property
+    def phase(self) -> Phase:
+        """Where the connection is in its lifecycle (finer than :attr:`state`)."""
+        return self._phase
 
     def _set_deflate(self, codec: PerMessageDeflate | None) -> None:
         self._deflate = codec
@@ -412,12 +427,8 @@ class Connection:
             self._handshake_failed("connection closed during the opening handshake")
             return
         # RFC 6455 §7.1.5: with no Close frame received, the close code is 1006.
-        self.state = CLOSED
-        self._fast = False
-        self._can_send = False
-        self._discard = True
+        self._step(Step.EOF)
         self._drop_input()
-        self.should_close_transport = True
 
     def _drop_input(self) -> None:
         self._buf = b""
@@ -634,14 +645,10 @@ class Connection:
             self.close_rcvd_then_sent = True
             body = b"" if frame.code == NO_STATUS_RECEIVED else payload[:2]
             self._send_close_frame(body, CloseFrame(frame.code, ""))
-        # RFC 6455 §5.5.1: nothing after a Close frame is processed.
-        self._discard = True
-        self._fast = False
+        # RFC 6455 §5.5.1: nothing after a Close frame is processed; RFC 6455 §7.1.1: the
+        # server closes the TCP connection first.
+        self._step(Step.RECEIVE_CLOSE)
         self._drop_input()
-        self.state = CLOSING
-        if not self.client or self._eof:
-            # RFC 6455 §7.1.1: the server closes the TCP connection first.
-            self.should_close_transport = True
         if self._eof:
             self._finish_eof()
         return (CLOSE, frame)
@@ -657,10 +664,8 @@ class Connection:
         return data
 
     def _opened(self, trailing: bytes, codec: PerMessageDeflate | None) -> None:
-        self.state = OPEN
+        self._step(Step.OPENED)
         self._set_deflate(codec)
-        self._can_send = True
-        self._fast = True
         pending = self._take_input()
         self._buf = trailing + pending if pending else trailing
         if self._eof and not self._buf:
@@ -668,11 +673,8 @@ class Connection:
 
     def _handshake_failed(self, message: str, code: int = ABNORMAL_CLOSURE) -> None:
         self.failure = CloseFrame(code, message)
-        self.state = CLOSED
-        self._discard = True
-        self._can_send = False
+        self._step(Step.HANDSHAKE_FAILED)
         self._drop_input()
-        self.should_close_transport = True
 
     # ---------------------------------------------------------------- outbound
 
@@ -863,11 +865,10 @@ class Connection:
         self._send_close_frame(
             body, CloseFrame(NO_STATUS_RECEIVED if code is None else code, reason)
         )
-        self.state = CLOSING
+        self._step(Step.SEND_CLOSE)
 
     def _send_close_frame(self, body: bytes, frame: CloseFrame) -> None:
         self.close_sent = frame
-        self._can_send = False
         self._out += build_frame(FIN | OP_CLOSE, body, self._next_key())
 
     def fail(self, code: int, reason: str = "") -> None:
@@ -882,12 +883,12 @@ class Connection:
         self._fail(code, reason)
 
     def _fail(self, code: int, reason: str) -> None:
-        state = self.state
-        if state is CLOSED or (self._discard and self.should_close_transport):
-            return
-        if state is CONNECTING:
+        phase = self._phase
+        if phase is Phase.CONNECTING:
             self._handshake_failed(reason, code)
             return
+        if phase is Phase.FAILED or phase is Phase.CLOSED or self.should_close_transport:
+            return  # failed already, or a server's closing handshake is done: TCP ends now
         self.failure = CloseFrame(code, reason)
         if self.close_sent is None:
             # RFC 6455 §5.5: the reason must fit in the frame; cut at a character boundary.
@@ -896,12 +897,8 @@ class Connection:
             self._send_close_frame(
                 code.to_bytes(2, "big") + short.encode("utf-8"), CloseFrame(code, short)
             )
-        self.state = CLOSING
-        self._discard = True
-        self._fast = False
-        self._can_send = False
+        self._step(Step.FAIL)
         self._drop_input()
-        self.should_close_transport = True
         if self._eof:
             self._finish_eof()
 
