@@ -13,7 +13,7 @@ from websocketstream import __version__
 
 from .helpers import cli_env, run_cli
 
-COMMANDS = ["connect", "serve"]
+COMMANDS = ["connect", "serve", "demo", "bench"]
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
@@ -48,3 +48,11 @@ def test_an_unknown_command_is_bad_usage() -> None:
     result = run_cli("nope")
     assert result.returncode == 2
     assert "No such command" in result.stderr.decode()
+
+
+def test_importing_the_library_imports_neither_click_nor_rich() -> None:
+    code = "import sys, websocketstream; print(sorted({'click', 'rich'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=False, timeout=60
+    )
+    assert result.stdout.decode().strip() == "[]"

@@ -11,7 +11,9 @@ import click
 
 from .. import __version__
 from ._common import EXIT_CODES_HELP
+from .bench import bench
 from .connect import connect
+from .demo import demo
 from .serve import serve
 
 __all__ = ["main"]
@@ -23,6 +25,8 @@ __all__ = ["main"]
 Examples:
   wsstream serve --port 8765 &                 # an echo server
   wsstream connect ws://127.0.0.1:8765/        # talk to it
+  wsstream demo --seconds 5                    # backpressure, live
+  wsstream bench                               # client benchmark table
 
 \b
 {EXIT_CODES_HELP}
@@ -36,3 +40,5 @@ def main() -> None:
 
 main.add_command(connect)
 main.add_command(serve)
+main.add_command(demo)
+main.add_command(bench)
