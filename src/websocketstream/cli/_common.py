@@ -1,0 +1,105 @@
+"""What every ``wsstream`` command shares: exit codes, one-line errors, running a coroutine.
+
+Exit codes (documented in ``docs/cli.md`` and in ``wsstream --help``):
+
+==== ==================================================================================
+0    done: the connection closed cleanly (1000, 1001 or no code), a server was stopped
+1    could not connect, the handshake failed, or a server could not start
+2    bad usage: an unknown option, a bad URL or header (click's own code for usage)
+3    the connection ended in error: closed uncleanly (1006) or with another close code
+130  interrupted (Ctrl-C)
+==== ==================================================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import sys
+from collections.abc import Coroutine
+from typing import Any, NoReturn
+
+import click
+
+__all__ = [
+    "EXIT_CLOSED_IN_ERROR",
+    "EXIT_CONNECT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CommandFailed",
+    "describe",
+    "rss_mib",
+    "run",
+]
+
+EXIT_OK = 0
+EXIT_CONNECT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_CLOSED_IN_ERROR = 3
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 closed cleanly (or server stopped); 1 could not connect or start; "
+    "2 bad usage; 3 the connection ended in error (unclean or an error close code); "
+    "130 interrupted."
+)
+
+
+class CommandFailed(Exception):
+    """Raised inside a command to stop it with one line on stderr and an exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an error: ``str(exc)``, then the one-line summary of its cause.
+
+    ``WebSocketError``s chain the real cause (an ``OSError``, an ``ssl`` error, a
+    ``TimeoutError``, an HTTP status...) as ``__cause__``; the cause is named unless the
+    message already says it.
+    """
+    message = _first_line(str(exc)) or type(exc).__name__
+    cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    if cause is not None:
+        summary = _first_line(str(cause))
+        named = f"{type(cause).__name__}: {summary}" if summary else type(cause).__name__
+        if summary not in message or not summary:
+            message = f"{message} ({named})"
+    return message
+
+
+def fail(exc: BaseException, exit_code: int) -> NoReturn:
+    """Print ``wsstream: error: <one line>`` on stderr and exit with ``exit_code``."""
+    click.echo(f"wsstream: error: {describe(exc)}", err=True)
+    sys.exit(exit_code)
+
+
+def run(main: Coroutine[Any, Any, int]) -> NoReturn:
+    """Run a command's coroutine, map its failures to one line and an exit code, exit."""
+    try:
+        code = asyncio.run(main)
+    except CommandFailed as exc:
+        click.echo(f"wsstream: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("wsstream: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(code)
+
+
+def rss_mib() -> float:
+    """This process's resident set size in MiB (Linux ``/proc``; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except OSError:  # not Linux: the peak, which is what "stays flat" needs anyway
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
