@@ -2,12 +2,23 @@
 
 ``serve()`` (TCP, TLS) and ``unix_serve()`` listen and hand each accepted connection, a
 :class:`ServerWebSocketStream`, to a handler; ``route()`` dispatches on the path;
-``broadcast()`` sends one message to many connections without waiting for slow ones.
+``broadcast()`` sends one message to many connections without waiting for slow ones;
+a :class:`Broadcaster` (in-process, or through Redis) carries messages between connections
+and processes.
 """
 
 from __future__ import annotations
 
-from .broadcast import BroadcastResult, broadcast
+from .broadcast import (
+    Broadcaster,
+    BroadcastError,
+    BroadcastOverflow,
+    BroadcastResult,
+    LocalBroadcaster,
+    RedisBroadcaster,
+    Subscription,
+    broadcast,
+)
 from .http import Address, Headers, Request, Response
 from .routing import Router, route
 from .serve import (
@@ -24,17 +35,23 @@ from .serve import (
 
 __all__ = [
     "Address",
+    "BroadcastError",
+    "BroadcastOverflow",
     "BroadcastResult",
+    "Broadcaster",
     "Handler",
     "Headers",
+    "LocalBroadcaster",
     "ProcessRequest",
     "ProcessResponse",
+    "RedisBroadcaster",
     "Request",
     "Response",
     "Router",
     "SelectSubprotocol",
     "Server",
     "ServerWebSocketStream",
+    "Subscription",
     "broadcast",
     "echo_handler",
     "route",
