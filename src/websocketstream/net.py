@@ -86,9 +86,13 @@ async def open_transport(
     *,
     ssl: SSLSetting = None,
     proxy: ProxySetting = True,
+    unix_socket: str | None = None,
     **kwargs: Any,
 ) -> tuple[asyncio.Transport, P]:
     """Connect to ``url``'s host (through a proxy if one applies), with TLS for ``wss:``.
+
+    ``unix_socket``: connect to the Unix socket at that path instead (no proxy); the URL
+    still gives the Host header, the resource and whether TLS is used.
 
     Returns the transport and the protocol made by ``protocol_factory``.  Raises ``OSError``
     (and ``ssl.SSLError``) for network failures; the caller maps them to a failed connection.
@@ -96,6 +100,11 @@ async def open_transport(
     loop = asyncio.get_running_loop()
     context = _tls_context(url, ssl)
     server_hostname = url.hostname if context is not None else None
+    if unix_socket is not None:
+        transport, protocol = await loop.create_unix_connection(
+            protocol_factory, unix_socket, ssl=context, server_hostname=server_hostname, **kwargs
+        )
+        return transport, protocol
     proxy_url = select_proxy(url, proxy)
     if proxy_url is None:
         transport, protocol = await loop.create_connection(

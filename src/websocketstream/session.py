@@ -304,6 +304,11 @@ class Session(asyncio.BufferedProtocol):
             assert self._on_request is not None
             self._on_request(self, event[1])
 
+    def handshake_answered(self) -> None:
+        """Server: the answer to the request was queued later than the request arrived (an
+        async hook): send it, and close the transport if it was not an upgrade."""
+        self._process()
+
     def accepted(self) -> None:
         """Server: the handshake response was queued; the connection is open."""
         self._flush()

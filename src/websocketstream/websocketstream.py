@@ -85,7 +85,8 @@ class WebSocketStream(StreamEndpoint):
     ``open_timeout``, ``close_timeout`` (seconds; ``None`` waits forever),
     ``ping_interval``/``ping_timeout`` (keepalive; off by default) and
     ``readable_strategy``/``writable_strategy`` (queuing strategies of the two streams,
-    count strategies with high-water mark 1 by default).
+    count strategies with high-water mark 1 by default), ``unix_socket`` (connect to the
+    Unix socket at this path instead of the URL's host; no proxy).
     """
 
     def __init__(
@@ -105,6 +106,7 @@ class WebSocketStream(StreamEndpoint):
         ping_timeout: float | None = None,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
+        unix_socket: str | None = None,
     ) -> None:
         loop = get_loop()
         # WebSockets §"new WebSocketStream(url, options)"
@@ -136,6 +138,7 @@ class WebSocketStream(StreamEndpoint):
         )
         self._ssl = ssl
         self._proxy = proxy
+        self._unix_socket = unix_socket
         self._signal = signal
         self._connect_task: asyncio.Task[None] | None = None
         if signal is not None:
@@ -164,7 +167,11 @@ class WebSocketStream(StreamEndpoint):
         try:
             async with asyncio.timeout(self._open_timeout):
                 _, session = await open_transport(
-                    self._make_session, self._url, ssl=self._ssl, proxy=self._proxy
+                    self._make_session,
+                    self._url,
+                    ssl=self._ssl,
+                    proxy=self._proxy,
+                    unix_socket=self._unix_socket,
                 )
                 await asyncio.shield(session.handshake_done)
         except (OSError, TimeoutError, ConnectionError, ValueError):

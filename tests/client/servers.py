@@ -50,6 +50,7 @@ from websockets.asyncio.server import serve as ws_serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from websocketstream.server import Response as OwnResponse
 from websocketstream.server import Server as OwnServerImpl
 from websocketstream.server import ServerWebSocketStream
 from websocketstream.server import serve as own_serve
@@ -426,7 +427,7 @@ class OwnServer:
             "127.0.0.1",
             0,
             ssl=self.ssl_context,
-            select_protocol=self._select_protocol,
+            select_subprotocol=self._select_protocol,
             process_request=self._process_request,
             **self.options,
         )
@@ -444,15 +445,15 @@ class OwnServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    def _process_request(self, request: Any) -> int | None:
+    def _process_request(self, ws: ServerWebSocketStream, request: Any) -> OwnResponse | None:
         self.log.tcp_connections += 1
         self.requests.append(request)
         path, _ = _split(request.target)
         if not hasattr(self, "_h_" + path.strip("/").replace("-", "_")):
-            return 404
+            return OwnResponse(404)
         return None
 
-    def _select_protocol(self, offered: Any) -> str | None:
+    def _select_protocol(self, ws: ServerWebSocketStream, offered: Any) -> str | None:
         # The request is not passed: protocol_array and echo both pick from the offer.
         if not offered:
             return None

@@ -16,7 +16,7 @@ from tests.client.conftest import TLS
 from tests.client.helpers import connect, rejects, wait
 from tests.client.servers import MiB, encode_frame, read_frame
 from websocketstream import InvalidStateError, WebSocketCloseInfo, WebSocketError
-from websocketstream.server import Server, ServerWebSocketStream, echo_handler, serve
+from websocketstream.server import Response, Server, ServerWebSocketStream, echo_handler, serve
 
 
 @contextlib.asynccontextmanager
@@ -91,7 +91,7 @@ async def test_handler_raising_closes_with_1011(loop_exceptions: list[dict[str, 
 
 
 async def test_process_request_refuses_the_handshake() -> None:
-    async with running(echo_handler, process_request=lambda request: 404) as server:
+    async with running(echo_handler, process_request=lambda ws, request: Response(404)) as server:
         with pytest.raises(InvalidStatus) as info:
             await wait(ws_connect(url(server), ping_interval=None).__aenter__())
         assert info.value.response.status_code == 404

@@ -47,8 +47,9 @@ INTERNAL_ERROR: Final = 1011
 # ≤ 125 bytes, so the reason is ≤ 123 bytes of UTF-8.
 MAX_REASON_BYTES: Final = 123
 
-# Codes this library itself may send when it closes or fails a connection (RFC 6455 §7.4.1).
-LIBRARY_CODES: Final = frozenset({1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011})
+# Codes this library itself may send when it closes or fails a connection (RFC 6455 §7.4.1;
+# 1012 and 1013 from the IANA registry, for a server restarting or shedding a slow client).
+LIBRARY_CODES: Final = frozenset({1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013})
 
 # RFC 6455 §7.4.1 defines 1000-1011 (1004-1006 reserved, never sent); the IANA registry
 # (RFC 6455 §11.7) adds 1012 Service Restart, 1013 Try Again Later, 1014 Bad Gateway, which

@@ -1036,12 +1036,13 @@ class ServerConnection(Connection):
         self._opened(trailing, codec)
 
     def reject(
-        self, status: int = 403, body: str = "", headers: Iterable[tuple[str, str]] = ()
+        self, status: int = 403, body: str | bytes = "", headers: Iterable[tuple[str, str]] = ()
     ) -> None:
-        """Refuse the handshake with an HTTP error response; the connection ends."""
+        """Answer the handshake with an HTTP response other than 101 (an error, a redirect,
+        a health check's 200); the connection ends."""
         if self.state is not CONNECTING:
             raise InvalidState("the handshake is over")
-        if not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error (400-599)")
+        if not 200 <= status <= 599:
+            raise ValueError("status must be a final HTTP status other than 101 (200-599)")
         self._out.append(reject_bytes(status, body, headers))
         self._handshake_failed(f"rejected with HTTP {status}")

@@ -57,9 +57,7 @@ _RESERVED: Final = frozenset(
     }
 )
 # Headers an error response sets itself.
-_RESERVED_IN_ERRORS: Final = frozenset(
-    {"connection", "content-length", "content-type", "transfer-encoding"}
-)
+_RESERVED_IN_ERRORS: Final = frozenset({"connection", "content-length", "transfer-encoding"})
 
 
 def generate_key() -> str:
@@ -468,18 +466,25 @@ class ServerHandshake:
         return data or b"", bytes(trailing), codec
 
 
-def reject_bytes(status: int, body: str = "", headers: Iterable[tuple[str, str]] = ()) -> bytes:
-    """An HTTP/1.1 error response that ends the connection (``Connection: close``)."""
+def reject_bytes(
+    status: int, body: str | bytes = "", headers: Iterable[tuple[str, str]] = ()
+) -> bytes:
+    """An HTTP/1.1 response other than 101 that ends the connection (``Connection: close``).
+
+    ``body`` is sent as it is (``str``: UTF-8, ``text/plain`` unless ``headers`` give a
+    Content-Type).
+    """
     extra = _check_user_headers(headers, _RESERVED_IN_ERRORS)
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
-    payload = body.encode("utf-8")
+    payload = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     lines = [f"HTTP/1.1 {status} {phrase}"]
     for name, value in extra:
         lines.append(f"{name}: {value}")
-    lines.append("Content-Type: text/plain; charset=utf-8")
+    if not any(name.lower() == "content-type" for name, _ in extra):
+        lines.append("Content-Type: text/plain; charset=utf-8")
     lines.append(f"Content-Length: {len(payload)}")
     lines.append("Connection: close")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload

@@ -12,68 +12,145 @@ Example: an echo server::
 Each accepted connection is a :class:`ServerWebSocketStream` (``opened``, ``closed``,
 ``close()``, plus ``request``); the handler runs as a task.  When it returns, the connection is
 closed normally; when it raises, the connection fails with code 1011.
+
+The opening handshake, in order: the request head is read (bounded; ``open_timeout`` for the
+whole handshake), then ``origins`` (403), ``max_connections`` (503), the route of a
+:func:`~.routing.route` handler (404), ``process_request`` (may answer with any
+:class:`~.http.Response` instead of upgrading), ``select_subprotocol``, ``process_response``
+(may add headers to the 101 response, or replace it by another response), and the upgrade.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+import logging
+import os
 import ssl as ssl_module
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence, Set
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from .._promise import get_loop
 from ..endpoint import StreamEndpoint
-from ..protocol.connection import DEFAULT_MAX_SIZE, OPEN, ServerConnection
+from ..protocol.connection import CONNECTING, DEFAULT_MAX_SIZE, OPEN, ServerConnection
 from ..protocol.handshake import HandshakeRequest
 from ..session import DEFAULT_CLOSE_TIMEOUT, Session
+from .http import Address, Request, Response, address_of
+from .routing import Router
 
-__all__ = ["Handler", "Server", "ServerWebSocketStream", "echo_handler", "serve"]
+__all__ = [
+    "DEFAULT_OPEN_TIMEOUT",
+    "Handler",
+    "ProcessRequest",
+    "ProcessResponse",
+    "SelectSubprotocol",
+    "Server",
+    "ServerWebSocketStream",
+    "echo_handler",
+    "serve",
+    "unix_serve",
+]
+
+logger = logging.getLogger("websocketstream.server")
 
 #: Seconds a client has to complete the opening handshake (slowloris protection).
 DEFAULT_OPEN_TIMEOUT: Final = 10.0
 
-Handler = Callable[["ServerWebSocketStream"], Awaitable[None]]
-#: ``process_request(request)`` returns None to go on, or an HTTP error status to refuse.
-RequestFilter = Callable[[HandshakeRequest], int | None]
-#: ``select_protocol(offered)`` returns one of the offered subprotocols, or None.
-ProtocolSelector = Callable[[Sequence[str]], str | None]
+Handler: TypeAlias = Callable[["ServerWebSocketStream"], Awaitable[None]]
+#: ``process_request(connection, request)``: None to go on with the upgrade, or a
+#: :class:`Response` to send instead (401, a health check's 200, a redirect); may be async.
+ProcessRequest: TypeAlias = Callable[
+    ["ServerWebSocketStream", Request], "Response | Awaitable[Response | None] | None"
+]
+#: ``process_response(connection, request, response)``: ``response`` is the 101 about to be
+#: sent; add headers to ``response.headers`` (Set-Cookie), or return another response.
+ProcessResponse: TypeAlias = Callable[
+    ["ServerWebSocketStream", Request, Response], "Response | None"
+]
+#: ``select_subprotocol(connection, offered)``: one of the offered subprotocols, or None.
+SelectSubprotocol: TypeAlias = Callable[["ServerWebSocketStream", Sequence[str]], "str | None"]
 
 
 class ServerWebSocketStream(StreamEndpoint):
     """The server's end of one connection, with the same stream API as the client.
 
-    ``opened`` resolves as soon as the handshake is accepted; ``request`` is the client's
-    upgrade request (``target``, ``headers``, ``protocols``, ``extensions``).
+    ``opened`` resolves as soon as the handshake is accepted. ``request`` is the client's
+    upgrade request (``path``, ``query``, ``headers``, ``remote_address``, ``protocols``);
+    ``params`` holds the path parameters of a :func:`~.routing.route` pattern.
     """
 
     def __init__(self, server: Server, readable_strategy: Any, writable_strategy: Any) -> None:
         super().__init__(readable_strategy, writable_strategy)
         self._server = server
-        self.request: HandshakeRequest | None = None
+        self._request: Request | None = None
+        self._route: Handler | None = None
+        #: Path parameters of the matched route pattern (empty without routing).
+        self.params: dict[str, str] = {}
+        #: Broadcast messages skipped because this connection's buffer was full.
+        self.broadcast_skipped = 0
         self._task: asyncio.Task[None] | None = None
 
     @property
-    def remote_address(self) -> Any:
-        """The peer's address, as the socket reports it."""
-        session = self._session
-        if session is None or session.transport is None:
-            return None
-        return session.transport.get_extra_info("peername")
+    def request(self) -> Request:
+        """The client's upgrade request (available to every hook and to the handler)."""
+        if self._request is None:
+            raise RuntimeError("the request has not been received yet")
+        return self._request
+
+    @property
+    def remote_address(self) -> Address:
+        """The client's address: ``(host, port)``, or a path over a Unix socket."""
+        return self.request.remote_address
 
     def session_opened(self) -> None:
         """Accepted: make the streams, then start the handler."""
         super().session_opened()
+        server = self._server
+        server._connections.add(self)
+        logger.debug("connection opened: %s %s", self.remote_address, self.request.target)
         self._task = get_loop().create_task(self._run_handler())
-        self._server._tasks.add(self._task)
-        self._task.add_done_callback(self._server._tasks.discard)
+        server._tasks.add(self._task)
+        self._task.add_done_callback(server._tasks.discard)
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        """Closed: leave ``server.connections``, then settle the streams."""
+        self._server._connections.discard(self)
+        if self._request is not None and logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "connection closed: %s %s (code %d, clean: %s)",
+                self.remote_address,
+                self.request.target,
+                code,
+                was_clean,
+            )
+        super().session_closed(was_clean, code, reason)
+
+    def _send_now(self, message: str | bytes) -> bool | None:
+        """Send ``message`` at once, past the writable stream (for :func:`broadcast`): True
+        if sent, False if the connection's write buffer is full, None if it is not open."""
+        session = self._session
+        if session is None or session.connection.state is not OPEN:
+            return None
+        if not session.has_buffer_space():
+            return False
+        session.send(message)
+        return True
+
+    def _fail(self, code: int, reason: str) -> None:
+        # Out of ``connections`` at once: its Close may wait behind a full buffer.
+        self._server._connections.discard(self)
+        session = self._session
+        if session is not None:
+            session.fail(code, reason)
 
     async def _run_handler(self) -> None:
         session = self._session
         assert session is not None
+        handler = self._route if self._route is not None else self._server._handler
         try:
-            await self._server._handler(self)
+            await handler(self)
         except asyncio.CancelledError:
             session.fail(1001, "server shutting down")
             raise
@@ -88,7 +165,7 @@ class ServerWebSocketStream(StreamEndpoint):
             await self.closed
 
     def __repr__(self) -> str:
-        target = self.request.target if self.request is not None else "?"
+        target = self._request.target if self._request is not None else "?"
         return f"ServerWebSocketStream({target!r})"
 
 
@@ -107,24 +184,40 @@ class Server:
         handler: Handler,
         *,
         protocols: Iterable[str] = (),
-        select_protocol: ProtocolSelector | None = None,
-        process_request: RequestFilter | None = None,
+        select_subprotocol: SelectSubprotocol | None = None,
+        process_request: ProcessRequest | None = None,
+        process_response: ProcessResponse | None = None,
+        origins: Iterable[str | None] | None = None,
+        max_connections: int | None = None,
         compression: str | None = "deflate",
         max_size: int | None = DEFAULT_MAX_SIZE,
+        open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
         ping_interval: float | None = None,
         ping_timeout: float | None = None,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
-        open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
     ) -> None:
+        if not callable(handler):
+            raise TypeError("handler must be an async callable taking the connection")
+        if isinstance(protocols, str):
+            raise TypeError("protocols must be a sequence of str, not a str")
+        if compression not in ("deflate", None):
+            raise ValueError(f"unsupported compression {compression!r}")
+        if max_connections is not None and max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self._handler = handler
-        self._open_timeout = open_timeout
         self._protocols = tuple(protocols)
-        self._select_protocol = select_protocol
+        self._select_subprotocol = select_subprotocol
         self._process_request = process_request
+        self._process_response = process_response
+        if isinstance(origins, str):
+            raise TypeError("origins must be a collection of str (or None), not a str")
+        self._origins = frozenset(origins) if origins is not None else None
+        self._max_connections = max_connections
         self._compression = compression
         self._max_size = max_size
+        self._open_timeout = open_timeout
         self._close_timeout = close_timeout
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
@@ -132,7 +225,19 @@ class Server:
         self._writable_strategy = writable_strategy
         self._server: asyncio.Server | None = None
         self._sessions: set[Session] = set()
+        self._connections: set[ServerWebSocketStream] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closing: asyncio.Task[None] | None = None
+        self._unix_path: str | None = None
+        self._port: int | None = None
+        self._stopped: asyncio.Future[None] = get_loop().create_future()
+
+    # ----------------------------------------------------------------- connections
+
+    @property
+    def connections(self) -> Set[ServerWebSocketStream]:
+        """The open connections: a live, read-only view (copy it to iterate while awaiting)."""
+        return self._connections
 
     def _make_session(self) -> Session:
         endpoint = ServerWebSocketStream(self, self._readable_strategy, self._writable_strategy)
@@ -154,26 +259,108 @@ class Server:
         session.closed.add_done_callback(lambda _: self._sessions.discard(session))
         return session
 
-    def _choose_protocol(self, offered: Sequence[str]) -> str | None:
-        if self._select_protocol is not None:
-            return self._select_protocol(offered)
-        for name in offered:
+    # ----------------------------------------------------------------- the handshake
+
+    def _on_request(self, session: Session, handshake: HandshakeRequest) -> None:
+        endpoint = session.handler
+        assert isinstance(endpoint, ServerWebSocketStream)
+        transport = session.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        if self._unix_path is not None and not peer:
+            peer = self._unix_path
+        request = Request.from_handshake(handshake, address_of(peer))
+        endpoint._request = request
+        response = self._check_request(endpoint, request)
+        if response is None and self._process_request is not None:
+            try:
+                result = self._process_request(endpoint, request)
+            except Exception:
+                logger.exception("process_request failed for %s", request.target)
+                response = Response(500, body="Internal Server Error\n")
+            else:
+                if inspect.isawaitable(result):
+                    task = get_loop().create_task(self._finish(session, endpoint, result))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                    return
+                response = result
+        self._respond(session, endpoint, response)
+
+    def _check_request(self, endpoint: ServerWebSocketStream, request: Request) -> Response | None:
+        origins = self._origins
+        if origins is not None:
+            origin = request.headers.get("Origin")
+            if origin not in origins:
+                return Response(403, body="Forbidden origin\n")
+        if self._max_connections is not None and len(self._connections) >= self._max_connections:
+            return Response(503, [("Retry-After", "1")], "Too many connections\n")
+        handler = self._handler
+        if isinstance(handler, Router):
+            try:
+                resolved = handler.resolve(request.path)
+            except UnicodeDecodeError:
+                return Response(400, body="Invalid path\n")
+            if resolved is None:
+                return Response(404, body="Not Found\n")
+            endpoint._route, endpoint.params = resolved
+        return None
+
+    async def _finish(
+        self,
+        session: Session,
+        endpoint: ServerWebSocketStream,
+        pending: Awaitable[Response | None],
+    ) -> None:
+        try:
+            response = await pending
+        except Exception:
+            logger.exception("process_request failed for %s", endpoint.request.target)
+            response = Response(500, body="Internal Server Error\n")
+        self._respond(session, endpoint, response)
+        session.handshake_answered()
+
+    def _respond(
+        self, session: Session, endpoint: ServerWebSocketStream, response: Response | None
+    ) -> None:
+        connection = session.connection
+        assert isinstance(connection, ServerConnection)
+        if connection.state is not CONNECTING:
+            return  # the client left (or open_timeout expired) meanwhile
+        request = endpoint.request
+        if response is not None and not isinstance(response, Response):
+            logger.error("process_request returned %r, not a Response or None", response)
+            response = Response(500, body="Internal Server Error\n")
+        if response is None:
+            try:
+                subprotocol = self._choose_subprotocol(endpoint, request)
+                upgrade = Response(101)
+                if self._process_response is not None:
+                    replaced = self._process_response(endpoint, request, upgrade)
+                    if replaced is not None:
+                        upgrade = replaced
+                if upgrade.status == 101:
+                    connection.accept(subprotocol, upgrade.headers)
+                    session.accepted()
+                    return
+                response = upgrade
+            except Exception:
+                logger.exception("the upgrade of %s failed", request.target)
+                response = Response(500, body="Internal Server Error\n")
+        try:
+            connection.reject(response.status, response.body, response.headers)
+        except ValueError:
+            logger.exception("invalid response to %s: %r", request.target, response)
+            connection.reject(500, "Internal Server Error\n")
+
+    def _choose_subprotocol(self, endpoint: ServerWebSocketStream, request: Request) -> str | None:
+        if self._select_subprotocol is not None:
+            return self._select_subprotocol(endpoint, request.protocols)
+        for name in request.protocols:
             if name in self._protocols:
                 return name
         return None
 
-    def _on_request(self, session: Session, request: HandshakeRequest) -> None:
-        connection = session.connection
-        assert isinstance(connection, ServerConnection)
-        endpoint = session.handler
-        assert isinstance(endpoint, ServerWebSocketStream)
-        endpoint.request = request
-        status = self._process_request(request) if self._process_request is not None else None
-        if status is not None:
-            connection.reject(status)
-            return
-        connection.accept(self._choose_protocol(request.protocols))
-        session.accepted()
+    # ----------------------------------------------------------------- listening
 
     @property
     def sockets(self) -> tuple[Any, ...]:
@@ -182,43 +369,119 @@ class Server:
 
     @property
     def port(self) -> int:
-        """The port of the first listening socket (handy with ``port=0``)."""
-        return int(self.sockets[0].getsockname()[1])
+        """The port of the first listening socket (handy with ``port=0``); 0 for a Unix
+        socket. Still known after :meth:`close`."""
+        if self._port is None:
+            sockets = self.sockets
+            name = sockets[0].getsockname() if sockets else None
+            self._port = int(name[1]) if isinstance(name, tuple) else 0
+        return self._port
 
     async def start(
-        self, host: str | None, port: int, *, ssl: ssl_module.SSLContext | None = None
+        self,
+        host: str | None,
+        port: int,
+        *,
+        ssl: ssl_module.SSLContext | None = None,
+        reuse_port: bool = False,
+        backlog: int = 100,
     ) -> None:
-        """Start listening."""
-        loop = get_loop()
-        self._server = await loop.create_server(self._make_session, host, port, ssl=ssl)
+        """Start listening on TCP."""
+        self._server = await get_loop().create_server(
+            self._make_session,
+            host,
+            port,
+            ssl=ssl,
+            reuse_port=reuse_port or None,
+            backlog=backlog,
+            ssl_handshake_timeout=self._open_timeout if ssl is not None else None,
+        )
+        _ = self.port  # remembered
 
-    def close(self) -> None:
-        """Stop listening, close every connection with 1001 (going away) and cancel the
-        handlers still running (so that :meth:`wait_closed` returns)."""
+    async def start_unix(
+        self, path: str, *, ssl: ssl_module.SSLContext | None = None, backlog: int = 100
+    ) -> None:
+        """Start listening on a Unix socket at ``path``."""
+        self._unix_path = os.fspath(path)
+        self._server = await get_loop().create_unix_server(
+            self._make_session,
+            path,
+            ssl=ssl,
+            backlog=backlog,
+            ssl_handshake_timeout=self._open_timeout if ssl is not None else None,
+        )
+
+    # ----------------------------------------------------------------- closing
+
+    def close(
+        self,
+        code: int = 1001,
+        reason: str = "server shutting down",
+        *,
+        timeout: float | None = None,
+    ) -> asyncio.Task[None]:
+        """Close gracefully: stop accepting, start the closing handshake (``code``, 1001
+        "going away" by default) on every open connection, drop the ones still in their
+        opening handshake, wait up to ``timeout`` seconds (``close_timeout`` by default) for
+        them to close, then abort the rest and cancel the handlers still running.
+
+        Returns a task to await (or not); :meth:`serve_forever` and :meth:`wait_closed`
+        return once it is done. Calling it again returns the same task.
+        """
+        if self._closing is None:
+            if timeout is None:
+                timeout = self._close_timeout
+            self._closing = get_loop().create_task(self._close(code, reason, timeout))
+        return self._closing
+
+    async def _close(self, code: int, reason: str, timeout: float | None) -> None:
         if self._server is not None:
-            self._server.close()
-        for session in list(self._sessions):
+            self._server.close()  # stop accepting
+        sessions = list(self._sessions)
+        for session in sessions:
             if session.connection.state is OPEN:
-                session.fail(1001, "server shutting down")
+                session.close(code, reason)
             else:
                 session.abort()
-        for task in list(self._tasks):
+        waiting = [s.closed for s in sessions if not s.closed.done()]
+        if waiting:
+            _, pending = await asyncio.wait(waiting, timeout=timeout)
+            if pending:
+                logger.info("closing: %d connection(s) did not close in time", len(pending))
+                for session in sessions:
+                    session.abort()
+                await asyncio.gather(*pending, return_exceptions=True)
+        # Handlers see their connection closed; one loop iteration to finish, then cancelled.
+        await asyncio.sleep(0)
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
             task.cancel()
-
-    async def wait_closed(self) -> None:
-        """Wait until the server and every connection are closed."""
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
-        sessions = [s.closed for s in self._sessions]
-        if sessions:
-            await asyncio.gather(*sessions, return_exceptions=True)
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        if self._unix_path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._unix_path)
+        if not self._stopped.done():
+            self._stopped.set_result(None)
+
+    async def wait_closed(self) -> None:
+        """Wait until :meth:`close` is done (the server and every connection are closed)."""
+        if self._closing is not None:
+            await asyncio.shield(self._closing)
+        elif self._server is not None:
+            await self._server.wait_closed()
 
     async def serve_forever(self) -> None:
-        """Serve until cancelled."""
-        assert self._server is not None
-        await self._server.serve_forever()
+        """Serve until :meth:`close` is done (then return), or until cancelled (then close)."""
+        if self._server is None:
+            raise RuntimeError("the server is not listening")
+        try:
+            await asyncio.shield(self._stopped)
+        except asyncio.CancelledError:
+            await asyncio.shield(self.close())
+            raise
 
     async def __aenter__(self) -> Server:
         return self
@@ -229,8 +492,7 @@ class Server:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
-        await self.wait_closed()
+        await self.close()
 
 
 async def serve(
@@ -239,16 +501,97 @@ async def serve(
     port: int = 0,
     *,
     ssl: ssl_module.SSLContext | None = None,
-    **options: Any,
+    process_request: ProcessRequest | None = None,
+    process_response: ProcessResponse | None = None,
+    origins: Iterable[str | None] | None = None,
+    protocols: Iterable[str] = (),
+    select_subprotocol: SelectSubprotocol | None = None,
+    max_connections: int | None = None,
+    reuse_port: bool = False,
+    backlog: int = 100,
+    compression: str | None = "deflate",
+    max_size: int | None = DEFAULT_MAX_SIZE,
+    open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
+    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+    ping_interval: float | None = None,
+    ping_timeout: float | None = None,
+    readable_strategy: Any = None,
+    writable_strategy: Any = None,
 ) -> Server:
     """Start a :class:`Server` on ``host``:``port`` (``port=0`` picks a free port).
 
-    ``options``: ``protocols`` (subprotocols the server speaks; the first the client offers
-    is chosen), ``select_protocol``, ``process_request``, ``compression``, ``max_size``,
-    ``open_timeout`` (seconds for the whole opening handshake, 10 by default; a client that
-    has not completed it by then is disconnected), ``close_timeout``, ``ping_interval``,
-    ``ping_timeout``, ``readable_strategy``, ``writable_strategy``.
+    ``handler`` runs once per accepted connection (a :func:`~.routing.route` dispatches on the
+    path). ``ssl``: a server ``SSLContext`` (wss). ``process_request(connection, request)``:
+    return a :class:`~.http.Response` to answer instead of upgrading (sync or async).
+    ``process_response(connection, request, response)``: add headers to the 101 response, or
+    return another response. ``origins``: the allowed Origin values (``None`` in it allows
+    requests without Origin); others get 403. ``protocols``: subprotocols the server speaks
+    (the first the client offers is chosen), or ``select_subprotocol(connection, offered)``.
+    ``max_connections``: past it, 503. ``reuse_port``: SO_REUSEPORT, so several processes
+    share the port. ``open_timeout``: seconds for the whole opening handshake (10 by
+    default; a client that has not completed it by then is disconnected). The rest are the
+    client's options (``compression``, ``max_size``, ``close_timeout``, ``ping_interval``,
+    ``ping_timeout``, ``readable_strategy``, ``writable_strategy``); see docs/defaults.md.
     """
-    server = Server(handler, **options)
-    await server.start(host, port, ssl=ssl)
+    server = Server(
+        handler,
+        protocols=protocols,
+        select_subprotocol=select_subprotocol,
+        process_request=process_request,
+        process_response=process_response,
+        origins=origins,
+        max_connections=max_connections,
+        compression=compression,
+        max_size=max_size,
+        open_timeout=open_timeout,
+        close_timeout=close_timeout,
+        ping_interval=ping_interval,
+        ping_timeout=ping_timeout,
+        readable_strategy=readable_strategy,
+        writable_strategy=writable_strategy,
+    )
+    await server.start(host, port, ssl=ssl, reuse_port=reuse_port, backlog=backlog)
+    return server
+
+
+async def unix_serve(
+    handler: Handler,
+    path: str,
+    *,
+    ssl: ssl_module.SSLContext | None = None,
+    process_request: ProcessRequest | None = None,
+    process_response: ProcessResponse | None = None,
+    origins: Iterable[str | None] | None = None,
+    protocols: Iterable[str] = (),
+    select_subprotocol: SelectSubprotocol | None = None,
+    max_connections: int | None = None,
+    backlog: int = 100,
+    compression: str | None = "deflate",
+    max_size: int | None = DEFAULT_MAX_SIZE,
+    open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
+    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
+    ping_interval: float | None = None,
+    ping_timeout: float | None = None,
+    readable_strategy: Any = None,
+    writable_strategy: Any = None,
+) -> Server:
+    """Like :func:`serve`, on a Unix socket at ``path`` (removed again by ``close()``)."""
+    server = Server(
+        handler,
+        protocols=protocols,
+        select_subprotocol=select_subprotocol,
+        process_request=process_request,
+        process_response=process_response,
+        origins=origins,
+        max_connections=max_connections,
+        compression=compression,
+        max_size=max_size,
+        open_timeout=open_timeout,
+        close_timeout=close_timeout,
+        ping_interval=ping_interval,
+        ping_timeout=ping_timeout,
+        readable_strategy=readable_strategy,
+        writable_strategy=writable_strategy,
+    )
+    await server.start_unix(path, ssl=ssl, backlog=backlog)
     return server
