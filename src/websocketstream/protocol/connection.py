@@ -76,7 +76,6 @@ from .deflate import PerMessageDeflate
 from .errors import HandshakeError, HandshakeRejected, InvalidState, ProtocolViolation
 from .frames import (
     FIN,
-    MASK_CHUNK,
     OP_BINARY,
     OP_CLOSE,
     OP_PING,
@@ -84,13 +83,10 @@ from .frames import (
     OP_TEXT,
     RSV1,
     build_frame,
-    header,
     mask_int,
-    mask_into,
     masked_small_frame,
     parse_header,
     parse_simple_frame,
-    peek_data_frame,
     random_mask_keys,
 )
 from .handshake import (
@@ -101,6 +97,8 @@ from .handshake import (
     reject_bytes,
 )
 from .messages import MessageAssembler
+from .receiving import BIG_FRAME, COLLECT_MAX, ReceiveBuffer
+from .sending import LARGE_PART, SendQueue
 from .state import CLOSED, CLOSING, CONNECTING, OPEN, PHASES, Phase, State, Step, next_phase
 
 __all__ = [
@@ -145,33 +143,15 @@ Event: TypeAlias = (
 #: Default bound on one message's size in bytes (after decompression).
 DEFAULT_MAX_SIZE: Final = 2**20
 _UNLIMITED: Final = 1 << 63
-#: Outgoing pieces at least this long are handed over on their own by data_to_send_parts()
-#: rather than copied into a joined buffer.
-LARGE_PART: Final = 64 * 1024
-#: Room before a large masked payload in its send buffer, for the header and the key: the
-#: payload starts at a multiple of 4 (NumPy XORs aligned 32-bit words).
-_SEND_PAD: Final = 16
-#: Frames at least this long whose payload is incomplete get a buffer of their own.
-_BIG_FRAME: Final = 64 * 1024
-#: Longest frame header (2 bytes, a 64-bit length, a masking key; RFC 6455 §5.2).
-_MAX_HEADER: Final = 14
-#: Longest read offered at a frame boundary by receive_buffer() (into the spare frame buffer).
-_LANDING_MAX: Final = 256 * 1024
-#: Largest frame buffer kept for reuse (see Connection._collect_payload).
-_SPARE_MAX: Final = 4 * 1024 * 1024
 #: Fewest bytes a continuation frame is accounted for: a message may have at most
 #: ``max_size // FRAGMENT_COST`` fragments (at least MIN_FRAGMENTS), so a flood of tiny or empty
 #: continuation frames ends with 1009 once it would cost more than ``max_size``.
 FRAGMENT_COST: Final = 64
 #: The fragment cap for tiny ``max_size`` values.
 MIN_FRAGMENTS: Final = 1024
-#: Largest frame given a buffer of its own: the buffer is allocated before the payload
-#: arrives, so with no max_size a lying header must not make it huge; longer frames are
-#: buffered as they arrive.
-_COLLECT_MAX: Final = 16 * 1024 * 1024
 
 
-class Connection:
+class Connection(ReceiveBuffer, SendQueue):
     """The shared core of :class:`ClientConnection` and :class:`ServerConnection`.
 
     A connection made directly starts OPEN (after a handshake done elsewhere); ``client``
@@ -311,105 +291,6 @@ class Connection:
 
     # ---------------------------------------------------------------- inbound
 
-    @property
-    def buffered(self) -> int:
-        """Bytes received and not parsed yet (for the session's read pause)."""
-        return len(self._buf) - self._pos + self._chunks_len + self._big_fill
-
-    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        """Buffer bytes from the network (copied if not ``bytes``); no events are parsed here
-        (at most a large frame's header is peeked at, to give its payload its own buffer)."""
-        self._landing = False
-        if self._discard or self.state is CLOSED or not data:
-            return
-        big = self._big_view
-        if big is not None:
-            # A large frame's payload is being collected: its bytes go straight there.
-            fill = self._big_fill
-            room = len(big) - fill
-            if room:
-                view = memoryview(data).cast("B")
-                n = min(room, len(view))
-                big[fill : fill + n] = view[:n]
-                self._big_fill = fill + n
-                if n == len(view):
-                    return
-                data = view[n:]
-        if self._pos >= len(self._buf) and not self._chunks:
-            if len(data) > _BIG_FRAME and self.state is not CONNECTING:
-                # At a frame boundary: if a large frame starts here, its payload goes to a
-                # buffer of its own now rather than being copied twice (here, then there).
-                # The header is only peeked at; _parse checks it as usual.
-                view = memoryview(data).cast("B")
-                big_frame = peek_data_frame(view, _BIG_FRAME, min(self._max_wire, _COLLECT_MAX))
-                if big_frame is not None:
-                    start, length = big_frame
-                    if start + length > len(view):
-                        self._buf = b""
-                        self._pos = 0
-                        self._collect_payload(bytes(view[:start]), length, view[start:])
-                        return
-            self._buf = bytes(data)
-            self._pos = 0
-        else:
-            chunk = bytes(data)
-            self._chunks.append(chunk)
-            self._chunks_len += len(chunk)
-
-    def receive_buffer(self) -> memoryview | None:
-        """Where the next bytes from the network may be written directly, or None.
-
-        While a large frame's payload is incomplete, a writable view of its missing part (at
-        most the rest of the frame, so never past ``max_size``): read the socket into it and
-        call :meth:`received_into`, saving the copies of :meth:`receive_data`.  At a frame
-        boundary, once a large frame was received, the start of its (reused) buffer: a large
-        frame that starts there keeps its payload in place.  None otherwise.
-        """
-        big = self._big_view
-        if big is None:
-            spare = self._spare
-            if (
-                spare is None
-                or self._pos < len(self._buf)
-                or self._chunks
-                or self._discard
-                or self.state is not OPEN
-            ):
-                self._landing = False
-                return None
-            self._landing = True
-            return memoryview(spare)[:_LANDING_MAX]
-        self._landing = False
-        if self._big_fill >= len(big) or self._discard:
-            return None
-        return big[self._big_fill :]
-
-    def received_into(self, nbytes: int) -> None:
-        """``nbytes`` bytes were written at the start of the view :meth:`receive_buffer`
-        returned (no parsing happens here)."""
-        if self._landing:
-            self._landing = False
-            spare = self._spare
-            assert spare is not None
-            view = memoryview(spare)[:nbytes]
-            big_frame = peek_data_frame(view, _BIG_FRAME, min(self._max_wire, _COLLECT_MAX))
-            if big_frame is not None:
-                # As in receive_data: a large frame starting here keeps its payload where it
-                # was read (the header is only peeked at; _parse checks it as usual).
-                start, length = big_frame
-                if nbytes < start + length <= len(spare) and start <= nbytes:
-                    self._buf = bytes(view[:start])
-                    self._pos = 0
-                    self._big_view = memoryview(spare)[start : start + length]
-                    self._big_fill = nbytes - start
-                    return
-            # Anything else is buffered as usual, copied out first (the spare buffer may be
-            # given to the next large frame).
-            self.receive_data(bytes(view))
-            return
-        if self._big_view is not None and not self._discard:
-            self._big_fill = min(self._big_fill + nbytes, len(self._big_view))
-
     def receive_eof(self) -> None:
         """The peer closed its side of the TCP connection (or the transport was lost).
 
@@ -429,51 +310,6 @@ class Connection:
         # RFC 6455 §7.1.5: with no Close frame received, the close code is 1006.
         self._step(Step.EOF)
         self._drop_input()
-
-    def _drop_input(self) -> None:
-        self._buf = b""
-        self._pos = 0
-        self._chunks = []
-        self._chunks_len = 0
-        self._big_view = None
-        self._big_fill = 0
-
-    def _collect_payload(self, head: bytes, length: int, first: memoryview) -> None:
-        """Give the incomplete payload of the frame whose header ``head`` was parsed a buffer of
-        its own (``length`` bytes): its ``first`` bytes and the pending chunks move there,
-        later bytes are written there directly (no chunks to join, no slice of a joined
-        buffer).  The buffered input becomes just the header, so the frame is parsed (and
-        checked) again once complete.
-        """
-        # Fresh memory costs more than the copies saved (page faults, and malloc trimming its
-        # heap when two large blocks are freed): the buffer is reused for the next large
-        # frame, as long as the connection lives, if it is within _SPARE_MAX.
-        big = self._spare
-        if big is None or len(big) < length:
-            # With room for a header: the next frame of this size fits in place (see
-            # received_into).
-            big = bytearray(length + _MAX_HEADER)
-            if length <= _SPARE_MAX:
-                self._spare = big
-        view = memoryview(big)[:length]
-        fill = len(first)
-        view[:fill] = first
-        for chunk in self._chunks:
-            view[fill : fill + len(chunk)] = chunk
-            fill += len(chunk)
-        self._buf = head
-        self._pos = 0
-        self._chunks = []
-        self._chunks_len = 0
-        self._big_view = view
-        self._big_fill = fill
-
-    def _merge(self) -> None:
-        """Move the pending chunks into the parse buffer (only when they are needed)."""
-        self._buf = b"".join([self._buf[self._pos :], *self._chunks])
-        self._pos = 0
-        self._chunks = []
-        self._chunks_len = 0
 
     def next_event(self) -> Event | None:
         """Parse just enough buffered bytes for one event; None if more bytes are needed.
@@ -605,7 +441,7 @@ class Connection:
                         continue
                     if self._eof:
                         self._finish_eof()
-                    elif _BIG_FRAME <= length <= _COLLECT_MAX:
+                    elif BIG_FRAME <= length <= COLLECT_MAX:
                         if start <= len(buf):
                             self._collect_payload(buf[pos:start], length, memoryview(buf)[start:])
                         elif self._chunks:
@@ -658,11 +494,6 @@ class Connection:
     def _handshake_step(self) -> Event | None:
         raise NotImplementedError  # pragma: no cover - only the subclasses handshake
 
-    def _take_input(self) -> bytes:
-        data = b"".join([self._buf[self._pos :], *self._chunks])
-        self._drop_input()
-        return data
-
     def _opened(self, trailing: bytes, codec: PerMessageDeflate | None) -> None:
         self._step(Step.OPENED)
         self._set_deflate(codec)
@@ -677,80 +508,6 @@ class Connection:
         self._drop_input()
 
     # ---------------------------------------------------------------- outbound
-
-    def has_data_to_send(self) -> bool:
-        """True when bytes are queued for the network (:meth:`data_to_send` has some)."""
-        return bool(self._out)
-
-    def data_to_send(self) -> bytes:
-        """All bytes queued for the network, joined (b"" if none); the queue is emptied."""
-        out = self._out
-        if not out:
-            return b""
-        self._out = []
-        data = b"".join(out)
-        if self._pending is not None:
-            # Copied into the join: the send buffer is free again.
-            self._send_buf = self._pending
-            self._pending = None
-        return data
-
-    def data_to_send_parts(self) -> list[bytes | memoryview]:
-        """All bytes queued for the network, as a list of parts to write in order ([] if
-        none); the queue is emptied.  Small pieces are joined; pieces of ``LARGE_PART`` bytes
-        or more (big payloads) stay on their own, so they are never copied into a join.
-
-        A large masked frame (client) is a ``memoryview`` of a send buffer that is reused
-        only once :meth:`send_buffers_released` says these parts are no longer referenced.
-        """
-        out = self._out
-        if self._pending is not None:
-            self._lent = self._pending
-            self._pending = None
-        if len(out) <= 1:
-            if out:
-                self._out = []
-            return out
-        self._out = []
-        parts: list[bytes | memoryview] = []
-        start = 0
-        for i, piece in enumerate(out):
-            if len(piece) >= LARGE_PART:
-                if i - start > 1:
-                    parts.append(b"".join(out[start:i]))
-                elif i - start == 1:
-                    parts.append(out[start])
-                parts.append(piece)
-                start = i + 1
-        if start == 0:
-            return [b"".join(out)]
-        if len(out) - start > 1:
-            parts.append(b"".join(out[start:]))
-        elif len(out) - start == 1:
-            parts.append(out[start])
-        return parts
-
-    def send_buffers_lent(self) -> bool:
-        """True while parts returned by :meth:`data_to_send_parts` may be views of the
-        connection's send buffer (until :meth:`send_buffers_released`)."""
-        return self._lent is not None
-
-    def send_buffers_released(self) -> None:
-        """Tell the connection that nothing references the parts returned by
-        :meth:`data_to_send_parts` any more (e.g. the transport's write buffer was empty after
-        writing them): the send buffer they used may be overwritten by the next message.
-        """
-        if self._lent is not None:
-            self._send_buf = self._lent
-            self._lent = None
-
-    def _next_key(self) -> int | None:
-        """A fresh masking key for a client (RFC 6455 §5.3), None for a server."""
-        if not self.client:
-            return None
-        if not self._mask_keys:
-            self._mask_keys = random_mask_keys()
-        return self._mask_keys.pop()
 
     def _check_can_send(self) -> None:
         if not self._can_send:
@@ -790,45 +547,6 @@ class Connection:
             self._out.append(masked_small_frame(0x82, data, keys.pop()))  # FIN | OP_BINARY
             return
         self._queue_message(FIN | OP_BINARY, data)
-
-    def _queue_message(self, b0: int, payload: bytes) -> None:
-        """Append one whole-message frame to the output (the send hot path)."""
-        if self._deflate is not None:
-            compressed = self._deflate.compress(payload)
-            if compressed is not None:
-                payload = compressed
-                b0 |= RSV1  # RFC 7692 §6: RSV1 marks a compressed message.
-        n = len(payload)
-        if not self.client:
-            self._out += (header(b0, n, False), payload)
-            return
-        # RFC 6455 §5.3: a client masks every frame with a fresh key.
-        keys = self._mask_keys
-        if not keys:
-            keys = self._mask_keys = random_mask_keys()
-        key = keys.pop()
-        if n < 126:
-            self._out.append(masked_small_frame(b0, payload, key))
-        elif n <= MASK_CHUNK:
-            head = header(b0, n, True) + key.to_bytes(4, "little")
-            self._out += (head, mask_int(payload, key))
-        else:
-            # A large frame is masked into one send buffer (header and key just before the
-            # payload), handed over as one part.  The buffer is reused, so it is not allocated
-            # (and page-faulted) afresh for every message, but only once no one references it
-            # (data_to_send() copied it, or send_buffers_released() was called).
-            head = header(b0, n, True) + key.to_bytes(4, "little")
-            size = _SEND_PAD + n
-            buf = self._send_buf
-            if buf is None or len(buf) < size:
-                buf = bytearray(size)
-            self._send_buf = None
-            # Bounded memory: only a buffer up to _SPARE_MAX is kept for reuse.
-            self._pending = buf if size <= _SEND_PAD + _SPARE_MAX else None
-            first = _SEND_PAD - len(head)
-            buf[first:_SEND_PAD] = head
-            mask_into(payload, key, buf, _SEND_PAD)
-            self._out.append(memoryview(buf)[first:size])
 
     def _control_payload(self, data: bytes | bytearray | memoryview | str) -> bytes:
         if isinstance(data, str):
