@@ -12,12 +12,11 @@ from typing import Any, Protocol
 
 from ..dom.exceptions import RangeError
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
-    "QueueContainer",
     "dequeue_value",
     "enqueue_value_with_size",
     "is_non_negative_number",
-    "peek_queue_value",
     "reset_queue",
 ]
 

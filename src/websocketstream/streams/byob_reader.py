@@ -26,6 +26,7 @@ from .readable import (
     readable_stream_reader_generic_release,
 )
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
     "ReadableStreamBYOBReader",
     "acquire_readable_stream_byob_reader",
@@ -33,9 +34,6 @@ __all__ = [
     "readable_stream_byob_reader_error_read_into_requests",
     "readable_stream_byob_reader_read",
     "readable_stream_byob_reader_release",
-    "readable_stream_get_num_read_into_requests",
-    "readable_stream_has_byob_reader",
-    "set_up_readable_stream_byob_reader",
 ]
 
 

@@ -49,21 +49,18 @@ from .readable import (
     readable_stream_fulfill_read_request,
 )
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
-    "PullIntoDescriptor",
     "ReadableByteStreamController",
     "ReadableStreamBYOBRequest",
     "create_readable_byte_stream",
-    "readable_byte_stream_controller_call_pull_if_needed",
     "readable_byte_stream_controller_close",
     "readable_byte_stream_controller_enqueue",
     "readable_byte_stream_controller_error",
     "readable_byte_stream_controller_get_byob_request",
-    "readable_byte_stream_controller_get_desired_size",
     "readable_byte_stream_controller_pull_into",
     "readable_byte_stream_controller_respond",
     "readable_byte_stream_controller_respond_with_new_view",
-    "set_up_readable_byte_stream_controller",
     "set_up_readable_byte_stream_controller_from_underlying_source",
 ]
 

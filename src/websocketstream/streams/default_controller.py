@@ -28,21 +28,18 @@ from .readable import (
 )
 from .strategies import SizeAlgorithm, _count_size
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
     "ReadableStreamDefaultController",
     "create_readable_stream",
     "default_controller_of",
-    "readable_stream_default_controller_call_pull_if_needed",
     "readable_stream_default_controller_can_close_or_enqueue",
-    "readable_stream_default_controller_clear_algorithms",
     "readable_stream_default_controller_close",
     "readable_stream_default_controller_enqueue",
     "readable_stream_default_controller_enqueue_then_full",
     "readable_stream_default_controller_error",
     "readable_stream_default_controller_get_desired_size",
     "readable_stream_default_controller_has_backpressure",
-    "readable_stream_default_controller_should_call_pull",
-    "set_up_readable_stream_default_controller",
     "set_up_readable_stream_default_controller_from_underlying_source",
 ]
 

@@ -12,7 +12,7 @@ import contextlib
 import math
 from asyncio import Future, InvalidStateError
 from collections import deque
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
 
 from .._naming import snake_case_hints
 from .._promise import (
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .default_controller import ReadableStreamDefaultController
     from .iteration import ReadableStreamAsyncIterator
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
     "ReadIntoRequest",
     "ReadRequest",
@@ -49,18 +50,13 @@ __all__ = [
     "readable_stream_add_read_request",
     "readable_stream_cancel",
     "readable_stream_close",
-    "readable_stream_default_reader_error_read_requests",
     "readable_stream_default_reader_read",
     "readable_stream_default_reader_release",
     "readable_stream_error",
     "readable_stream_fulfill_read_request",
-    "readable_stream_get_num_read_requests",
-    "readable_stream_has_default_reader",
     "readable_stream_reader_generic_cancel",
     "readable_stream_reader_generic_initialize",
     "readable_stream_reader_generic_release",
-    "set_up_readable_stream_default_reader",
-    "snake_case_hints",
     "withdraw_read_request",
 ]
 
@@ -253,6 +249,14 @@ class ReadableStream:
             return promise_rejected_with(TypeError("Cannot cancel a stream that has a reader"))
         return readable_stream_cancel(self, reason)
 
+    @overload
+    def get_reader(self, *, mode: None = None) -> ReadableStreamDefaultReader: ...
+    @overload
+    def get_reader(self, *, mode: Literal["byob"]) -> ReadableStreamBYOBReader: ...
+    @overload
+    def get_reader(
+        self, *, mode: str | None = None
+    ) -> ReadableStreamDefaultReader | ReadableStreamBYOBReader: ...
     def get_reader(
         self, *, mode: str | None = None
     ) -> ReadableStreamDefaultReader | ReadableStreamBYOBReader:

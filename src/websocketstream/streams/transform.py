@@ -50,26 +50,10 @@ from .writable import (
     writable_stream_default_controller_error_if_needed,
 )
 
+# What other modules use; the spec's other operations are this module's own.
 __all__ = [
     "TransformStream",
     "TransformStreamDefaultController",
-    "initialize_transform_stream",
-    "set_up_transform_stream_default_controller",
-    "set_up_transform_stream_default_controller_from_transformer",
-    "transform_stream_default_controller_clear_algorithms",
-    "transform_stream_default_controller_enqueue",
-    "transform_stream_default_controller_error",
-    "transform_stream_default_controller_perform_transform",
-    "transform_stream_default_controller_terminate",
-    "transform_stream_default_sink_abort_algorithm",
-    "transform_stream_default_sink_close_algorithm",
-    "transform_stream_default_sink_write_algorithm",
-    "transform_stream_default_source_cancel_algorithm",
-    "transform_stream_default_source_pull_algorithm",
-    "transform_stream_error",
-    "transform_stream_error_writable_and_unblock_write",
-    "transform_stream_set_backpressure",
-    "transform_stream_unblock_write",
 ]
 
 TransformAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
