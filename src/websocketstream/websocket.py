@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ._promise import get_loop, perform_microtask_checkpoint
 from .client import DEFAULT_OPEN_TIMEOUT, ClientConnector, HeadersLike, client_options
@@ -39,6 +39,9 @@ from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
 from .url import get_url_record, validate_protocols
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 __all__ = ["BinaryType", "WebSocket"]
 
@@ -272,7 +275,7 @@ class WebSocket(EventTarget):
     # ----------------------------------------------------------------- sending
 
     # WebSockets §"send(data)"
-    def send(self, data: str | bytes | bytearray | memoryview | Blob) -> None:
+    def send(self, data: str | ReadableBuffer | Blob) -> None:
         """Send a text (``str``; lone surrogates become U+FFFD) or binary (a bytes-like
         object, copied now, or a :class:`~websocketstream.Blob`) message.
 
@@ -304,6 +307,11 @@ class WebSocket(EventTarget):
         self._update_pending = False
         session = self._session
         if session is None or self._state == CLOSED or not self._in_flight:
+            return
+        transport = session.transport
+        if transport is None or transport.is_closing():
+            # The transport is going: what it still holds may be sent or dropped (an abort).
+            # Stop here; the close task settles the count (all sent if the close was clean).
             return
         pending = session.buffered_amount
         in_flight = self._in_flight

@@ -199,7 +199,7 @@ async def test_options_mapping_is_validated_like_a_list() -> None:
 async def test_a_third_positional_argument_is_a_type_error() -> None:
     # JavaScript ignores surplus arguments; Python does not (docs/deviations.md).
     with pytest.raises(TypeError):
-        WebSocket("ws://127.0.0.1:1/", [], {})  # type: ignore[misc]
+        WebSocket("ws://127.0.0.1:1/", [], {})  # type: ignore[call-arg]
 
 
 def test_constructor_needs_a_running_loop() -> None:

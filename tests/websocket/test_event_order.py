@@ -431,3 +431,38 @@ async def test_events_are_trusted_and_target_the_socket(server: AnyServer) -> No
         assert event.is_trusted
         assert event.target is ws
         assert not event.bubbles and not event.cancelable
+
+
+# --- the other failures: keepalive, a bug while connecting ---------------------------------------
+
+
+async def test_keepalive_timeout_fails_the_connection(raw_server: StartRaw) -> None:
+    async def script(conn: RawConnection) -> None:
+        await conn.handshake()
+        await conn.read_until_close()  # never answers the Ping
+
+    srv = await raw_server(script)
+    _, trace = await open_socket(srv.url(), ping_interval=0.05, ping_timeout=0.05)
+    event = await trace.wait_closed()
+    assert trace.types == ["open", "error", "close"]
+    assert (event.was_clean, event.code) == (False, 1006)
+    assert srv.log.last.close_rcvd is not None and srv.log.last.close_rcvd[0] == 1011
+
+
+async def test_unexpected_error_while_connecting_fails_the_connection(
+    wpt: WptServer, monkeypatch: pytest.MonkeyPatch, loop_exceptions: list[dict[str, Any]]
+) -> None:
+    import websocketstream.client as module
+
+    class Unexpected(Exception):
+        pass
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise Unexpected
+
+    monkeypatch.setattr(module, "open_transport", broken)
+    trace = Trace(WebSocket(wpt.url("/echo")))
+    await trace.wait_closed()
+    assert_failed_before_open(trace)
+    assert [type(c["exception"]) for c in loop_exceptions] == [Unexpected]
+    loop_exceptions.clear()
