@@ -217,7 +217,7 @@ class WebSocket(EventTarget):
         self._session = session
 
     def __repr__(self) -> str:
-        return f"WebSocket({self._url.href!r}, ready_state={self._state})"
+        return f"WebSocket({self._url.href!r}, ready_state={self.ready_state})"
 
     # ----------------------------------------------------------------- attributes
 
@@ -226,6 +226,11 @@ class WebSocket(EventTarget):
         """The serialized URL record (``http:`` became ``ws:``, ``https:`` became ``wss:``)."""
         return self._url.href
 
+    # The ready state is read through this accessor only (also inside this class) and changed
+    # through _set_ready_state only: one seam, should it become a view of the protocol
+    # layer's state.  It cannot simply mirror the connection's state: the Standard changes it
+    # in queued tasks (messages received before the peer's Close are dispatched while OPEN)
+    # and in close() at once (CLOSING while the connection is still CONNECTING).
     @property
     def ready_state(self) -> int:
         """``CONNECTING`` (0), ``OPEN`` (1), ``CLOSING`` (2) or ``CLOSED`` (3), as of the last
@@ -233,7 +238,7 @@ class WebSocket(EventTarget):
         return self._state
 
     def _set_ready_state(self, state: int) -> None:
-        # The one place the ready state changes (each caller is a step of the Standard).
+        # Each caller is a step of the Standard.
         self._state = state
 
     @property
@@ -284,7 +289,7 @@ class WebSocket(EventTarget):
         Once closing started the message is not sent, but :attr:`buffered_amount` still grows.
         """
         message, size = _to_message(data)
-        state = self._state
+        state = self.ready_state
         if state == CONNECTING:
             raise InvalidStateError("Still in CONNECTING state.")
         session = self._session
@@ -306,7 +311,7 @@ class WebSocket(EventTarget):
         # session and transport are covered by the messages behind them.
         self._update_pending = False
         session = self._session
-        if session is None or self._state == CLOSED or not self._in_flight:
+        if session is None or self.ready_state == CLOSED or not self._in_flight:
             return
         transport = session.transport
         if transport is None or transport.is_closing():
@@ -345,7 +350,7 @@ class WebSocket(EventTarget):
         (``was_clean`` False, code 1006) follow.  Does nothing once closing started.
         """
         code, reason = validate_close_code_and_reason(code, reason)
-        state = self._state
+        state = self.ready_state
         if state in (CLOSING, CLOSED):
             return
         if state == CONNECTING:
@@ -363,7 +368,7 @@ class WebSocket(EventTarget):
 
     # WebSockets §"handle connection establishment" (a queued task)
     def _handle_connection_establishment(self) -> None:
-        if self._state != CONNECTING:
+        if self.ready_state != CONNECTING:
             return  # close() failed the connection first (as Chromium): no open event
         session = self._session
         assert session is not None
@@ -374,7 +379,7 @@ class WebSocket(EventTarget):
 
     # WebSockets §"handle a WebSocket message" (a queued task)
     def _handle_a_websocket_message(self, data: str | bytes) -> None:
-        if self._state != OPEN:
+        if self.ready_state != OPEN:
             return
         if type(data) is str:
             data_for_event: Any = data
@@ -386,14 +391,14 @@ class WebSocket(EventTarget):
 
     # WebSockets §"the WebSocket closing handshake is started" (a queued task)
     def _the_closing_handshake_is_started(self) -> None:
-        if self._state == OPEN:
+        if self.ready_state == OPEN:
             self._set_ready_state(CLOSING)
 
     # WebSockets §"handle connection close" (a queued task)
     def _handle_connection_close(
         self, was_clean: bool, code: int, reason: str, failed: bool
     ) -> None:
-        if self._state == CLOSED:
+        if self.ready_state == CLOSED:
             return
         if was_clean:
             # Our data preceded the Close frame the peer answered: all of it was sent.
