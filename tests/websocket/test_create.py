@@ -4,11 +4,13 @@ keyword extensions shared with WebSocketStream."""
 
 from __future__ import annotations
 
+import base64
 import ssl
 from typing import Any
 
 import pytest
 
+from tests.client.conftest import Proxy
 from tests.client.servers import OwnServer, WptServer
 from websocketstream import DOMSyntaxError, WebSocket
 
@@ -250,3 +252,38 @@ async def test_wss_with_an_untrusted_certificate_fails(tls: Any) -> None:
         event = await trace.wait_closed()
         assert trace.types == ["error", "close"]
         assert (event.was_clean, event.code) == (False, 1006)
+
+
+async def test_through_an_http_connect_proxy(server: AnyServer, proxy: Proxy) -> None:
+    ws, trace = await open_socket(server.url("/echo"), proxy=proxy.url)
+    ws.send("via proxy")
+    assert await trace.wait_messages(1) == ["via proxy"]
+    assert len(proxy.tunnels) == 1
+    assert f"127.0.0.1:{server.port}" in proxy.tunnels[0]
+    await closed_quietly(ws)
+
+
+async def test_proxy_from_the_environment_is_the_default(
+    wpt: WptServer, proxy: Proxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("http_proxy", proxy.url)
+    ws, _ = await open_socket(wpt.url("/echo"))
+    assert len(proxy.tunnels) == 1
+    await closed_quietly(ws)
+
+
+# --- opening-handshake/001-002: the request ------------------------------------------------------
+
+
+async def test_opening_handshake_request_headers(wpt: WptServer) -> None:
+    ws, _ = await open_socket(wpt.url("/echo?x=1"), "echo")
+    headers = wpt.log.last.headers
+    assert wpt.log.last.path == "/echo?x=1"
+    assert headers["upgrade"].lower() == "websocket"
+    assert "upgrade" in headers["connection"].lower()
+    assert headers["sec-websocket-version"] == "13"
+    assert len(base64.b64decode(headers["sec-websocket-key"])) == 16
+    assert headers["sec-websocket-protocol"] == "echo"
+    assert headers["sec-websocket-extensions"].startswith("permessage-deflate")
+    assert headers["host"] == f"127.0.0.1:{wpt.port}"
+    await closed_quietly(ws)

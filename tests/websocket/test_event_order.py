@@ -466,3 +466,16 @@ async def test_unexpected_error_while_connecting_fails_the_connection(
     assert_failed_before_open(trace)
     assert [type(c["exception"]) for c in loop_exceptions] == [Unexpected]
     loop_exceptions.clear()
+
+
+async def test_a_flood_is_read_and_dispatched_in_full(wpt: WptServer) -> None:
+    # No receive backpressure: 64 x 256 KiB arrive as fast as the server sends them.
+    ws = WebSocket(wpt.url("/send?size=262144&count=64"), compression=None)
+    ws.binary_type = "arraybuffer"
+    sizes: list[int] = []
+    ws.onmessage = lambda event: sizes.append(len(event.data))
+    trace = Trace(ws)
+    await trace.wait_messages(64)
+    assert sizes == [262144] * 64
+    ws.close()
+    await trace.wait_closed()
