@@ -37,6 +37,8 @@ from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import to_usv_string, validate_close_code_and_reason
 from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
+from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN, State
+from .protocol.state import ready_state as view_of_ready_state
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
 from .url import get_url_record, validate_protocols
 
@@ -50,11 +52,6 @@ BinaryType = Literal["blob", "arraybuffer"]
 #: Seconds between two looks at the transport while sent bytes wait in it below its
 #: high-water mark (asyncio reports only crossing the marks); see ``buffered_amount``.
 BUFFERED_AMOUNT_POLL: Final = 0.01
-
-CONNECTING: Final = 0
-OPEN: Final = 1
-CLOSING: Final = 2
-CLOSED: Final = 3
 
 
 def _protocols_argument(protocols: Any) -> Any:
@@ -190,11 +187,15 @@ class WebSocket(EventTarget):
         super().__init__()
         self._loop = loop
         self._url = url_record
-        self._state: int = CONNECTING
+        # The ready state is a view (see ready_state) of what the Standard's tasks have
+        # reported and of close() (CLOSING at once, even while connecting).
+        self._open_reported = False
+        self._closing_reported = False
+        self._close_reported = False
+        self._close_requested = False
         self._binary_type: BinaryType = "blob"
         self._extensions = ""
         self._protocol = ""
-        self._fail_requested = False
         # bufferedAmount: the value scripts see, and the messages handed to the session whose
         # bytes may still wait in it (their lengths, oldest first).
         self._buffered_amount = 0
@@ -226,20 +227,20 @@ class WebSocket(EventTarget):
         """The serialized URL record (``http:`` became ``ws:``, ``https:`` became ``wss:``)."""
         return self._url.href
 
-    # The ready state is read through this accessor only (also inside this class) and changed
-    # through _set_ready_state only: one seam, should it become a view of the protocol
-    # layer's state.  It cannot simply mirror the connection's state: the Standard changes it
-    # in queued tasks (messages received before the peer's Close are dispatched while OPEN)
-    # and in close() at once (CLOSING while the connection is still CONNECTING).
+    # The one accessor of the ready state (also inside this class): the protocol layer's view
+    # (protocol.state.ready_state), fed with what this object's tasks have reported.  It is
+    # not the live connection's state: the Standard changes the ready state in queued tasks
+    # (messages received before the peer's Close are dispatched while OPEN) and in close()
+    # at once (CLOSING while the connection is still CONNECTING), as the endpoint's
+    # close-requested flag does for WebSocketStream.
     @property
-    def ready_state(self) -> int:
+    def ready_state(self) -> State:
         """``CONNECTING`` (0), ``OPEN`` (1), ``CLOSING`` (2) or ``CLOSED`` (3), as of the last
         of the Standard's tasks that ran (and ``CLOSING`` as soon as :meth:`close` returns)."""
-        return self._state
-
-    def _set_ready_state(self, state: int) -> None:
-        # Each caller is a step of the Standard.
-        self._state = state
+        if self._close_requested and not self._close_reported:
+            return CLOSING
+        state = CLOSING if self._closing_reported else OPEN
+        return view_of_ready_state(state, self._open_reported, self._close_reported)
 
     @property
     def buffered_amount(self) -> int:
@@ -355,11 +356,10 @@ class WebSocket(EventTarget):
             return
         if state == CONNECTING:
             # "Fail the WebSocket connection" (the close steps follow in later tasks).
-            self._fail_requested = True
+            self._close_requested = True
             self._connector.fail()
-            self._set_ready_state(CLOSING)
             return
-        self._set_ready_state(CLOSING)
+        self._close_requested = True
         session = self._session
         assert session is not None
         session.close(code, reason)  # does nothing if the closing handshake already started
@@ -372,7 +372,7 @@ class WebSocket(EventTarget):
             return  # close() failed the connection first (as Chromium): no open event
         session = self._session
         assert session is not None
-        self._set_ready_state(OPEN)
+        self._open_reported = True
         self._extensions = session.connection.extensions
         self._protocol = session.connection.subprotocol
         self._fire(Event("open"))
@@ -391,8 +391,7 @@ class WebSocket(EventTarget):
 
     # WebSockets §"the WebSocket closing handshake is started" (a queued task)
     def _the_closing_handshake_is_started(self) -> None:
-        if self.ready_state == OPEN:
-            self._set_ready_state(CLOSING)
+        self._closing_reported = True
 
     # WebSockets §"handle connection close" (a queued task)
     def _handle_connection_close(
@@ -405,8 +404,9 @@ class WebSocket(EventTarget):
             self._buffered_amount -= self._in_flight_total
             self._in_flight.clear()
             self._in_flight_total = 0
-        self._set_ready_state(CLOSED)
-        if failed or self._fail_requested:
+        failed_by_close = self._close_requested and not self._open_reported
+        self._close_reported = True
+        if failed or failed_by_close:
             self._fire(Event("error"))
         self._fire(CloseEvent("close", was_clean=was_clean, code=code, reason=reason))
 
