@@ -37,7 +37,7 @@ from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import to_usv_string, validate_close_code_and_reason
 from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
-from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN, State
+from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN
 from .protocol.state import ready_state as view_of_ready_state
 from .session import DEFAULT_CLOSE_TIMEOUT, Session
 from .url import get_url_record, validate_protocols
@@ -140,7 +140,7 @@ class WebSocket(EventTarget):
 
     Keyword-only extensions (not in the standard), the same as ``WebSocketStream``'s, with
     the same defaults: ``headers``, ``ssl``, ``proxy``, ``compression``, ``max_size``,
-    ``open_timeout``, ``close_timeout``, ``ping_interval``, ``ping_timeout``.
+    ``open_timeout``, ``close_timeout``, ``ping_interval``, ``ping_timeout``, ``unix_socket``.
     """
 
     CONNECTING: Final = CONNECTING
@@ -167,6 +167,7 @@ class WebSocket(EventTarget):
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
         ping_interval: float | None = None,
         ping_timeout: float | None = None,
+        unix_socket: str | None = None,
     ) -> None:
         loop = get_loop()  # a running loop is needed
         # WebSockets §"new WebSocket(url, protocols)"
@@ -183,6 +184,7 @@ class WebSocket(EventTarget):
             close_timeout=close_timeout,
             ping_interval=ping_interval,
             ping_timeout=ping_timeout,
+            unix_socket=unix_socket,
         )
         super().__init__()
         self._loop = loop
@@ -234,7 +236,7 @@ class WebSocket(EventTarget):
     # at once (CLOSING while the connection is still CONNECTING), as the endpoint's
     # close-requested flag does for WebSocketStream.
     @property
-    def ready_state(self) -> State:
+    def ready_state(self) -> int:
         """``CONNECTING`` (0), ``OPEN`` (1), ``CLOSING`` (2) or ``CLOSED`` (3), as of the last
         of the Standard's tasks that ran (and ``CLOSING`` as soon as :meth:`close` returns)."""
         if self._close_requested and not self._close_reported:

@@ -14,7 +14,7 @@ from tests.client.conftest import Proxy
 from tests.client.servers import OwnServer, WptServer
 from websocketstream import DOMSyntaxError, WebSocket
 
-from .helpers import Trace, open_socket
+from .helpers import Trace, open_socket, wait
 
 AnyServer = WptServer | OwnServer
 
@@ -287,3 +287,33 @@ async def test_opening_handshake_request_headers(wpt: WptServer) -> None:
     assert headers["sec-websocket-extensions"].startswith("permessage-deflate")
     assert headers["host"] == f"127.0.0.1:{wpt.port}"
     await closed_quietly(ws)
+
+
+async def test_over_a_unix_socket() -> None:
+    import os
+    import tempfile
+
+    from websocketstream.server import echo_handler, unix_serve
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "ws.sock")
+        server = await unix_serve(echo_handler, path)
+        try:
+            ws, trace = await open_socket("ws://localhost/", unix_socket=path)
+            ws.send("over unix")
+            assert await trace.wait_messages(1) == ["over unix"]
+            await closed_quietly(ws)
+        finally:
+            await wait(server.close())
+
+
+async def test_unix_socket_that_does_not_exist_fails() -> None:
+    trace = Trace(WebSocket("ws://localhost/", unix_socket="/nonexistent/ws.sock"))
+    event = await trace.wait_closed()
+    assert trace.types == ["error", "close"]
+    assert event.code == 1006
+
+
+async def test_unix_socket_must_be_a_str() -> None:
+    with pytest.raises(TypeError):
+        WebSocket("ws://localhost/", unix_socket=3)  # type: ignore[arg-type]
