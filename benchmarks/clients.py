@@ -1,5 +1,9 @@
 """Client benchmarks: WebSocketStream beside websockets, aiohttp, picows and plain TCP.
 
+``websocket`` is this library's classic event-based ``WebSocket`` on the same session layer:
+no receive backpressure (its ``slow_rss`` shows what that costs: listeners that do not finish
+hold every message), sends paced with ``buffered_amount``.
+
 One fast local server (``peer_server.py``, picows) runs in its own process; every (client,
 scenario) pair runs in a fresh subprocess.  The clients take turns in ``--repeat`` rounds (so a
 slow spell of the shared machine touches them all alike); the tables show medians, the ratios of
@@ -44,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CLIENTS = ("websocketstream", "websockets", "aiohttp", "picows", "tcp", "premasked")
+CLIENTS = ("websocketstream", "websocket", "websockets", "aiohttp", "picows", "tcp", "premasked")
 SCENARIOS = ("echo_bin", "echo_text", "recv_msgs", "recv_mb", "send_msgs", "send_mb", "slow_rss")
 MIB = 1 << 20
 MAX_SIZE = 4 * MIB
@@ -138,6 +142,89 @@ async def run_websocketstream(scenario: str, base: str, n: dict[str, int]) -> fl
         await reader.read()
         result = await _sample_rss_growth(SLOW_SECONDS)
     wss.close()
+    return result
+
+
+# ------------------------------------------------------------------ websocket (classic)
+
+
+async def run_websocket(scenario: str, base: str, n: dict[str, int]) -> float:
+    from websocketstream import WebSocket
+
+    loop = asyncio.get_running_loop()
+
+    async def open_(path: str, onmessage: Callable[[Any], Any]) -> Any:
+        # The listener is set before the loop runs: messages are dispatched as they arrive.
+        ws = WebSocket(base + path, compression=None, max_size=MAX_SIZE)
+        ws.binary_type = "arraybuffer"
+        ws.onmessage = onmessage
+        opened = loop.create_future()
+        ws.onopen = lambda event: opened.set_result(None)
+        await opened
+        return ws
+
+    done = loop.create_future()
+    if scenario in ("echo_bin", "echo_text"):
+        payload: str | bytes = b"x" * 64 if scenario == "echo_bin" else "x" * 64
+        count = n["echo"]
+        left = count
+
+        def on_echo(event: Any) -> None:
+            nonlocal left
+            left -= 1
+            if left:
+                ws.send(payload)
+            else:
+                done.set_result(None)
+
+        ws = await open_("/echo", on_echo)
+        t0 = _start_clock()
+        ws.send(payload)
+        await done
+        result = count / (time.perf_counter() - t0)
+    elif scenario in ("recv_msgs", "recv_mb"):
+        count, size = (n["small"], 64) if scenario == "recv_msgs" else (n["big"], MIB)
+        got = 0
+
+        def on_flood(event: Any) -> None:
+            nonlocal got
+            if type(event.data) is str:
+                done.set_result(None)
+            else:
+                got += 1
+
+        t0 = _start_clock()
+        ws = await open_(f"/flood?count={count}&size={size}", on_flood)
+        await done
+        elapsed = time.perf_counter() - t0
+        assert got == count
+        result = count / elapsed if scenario == "recv_msgs" else count * size / elapsed / 1e6
+    elif scenario in ("send_msgs", "send_mb"):
+        count, size = (n["small"], 64) if scenario == "send_msgs" else (n["big"], MIB)
+        ws = await open_("/sink", lambda event: done.set_result(event.data))
+        payload = b"x" * size
+        high, low = max(4 * size, MIB), max(size, 256 * 1024)
+        t0 = _start_clock()
+        for _ in range(count):
+            if ws.buffered_amount > high:  # pace with buffered_amount (no send backpressure)
+                while ws.buffered_amount > low:
+                    await asyncio.sleep(0)
+            ws.send(payload)
+        ws.send("end")
+        value = await done
+        elapsed = time.perf_counter() - t0
+        assert int(value.split()[0]) == count
+        result = count / elapsed if scenario == "send_msgs" else count * size / elapsed / 1e6
+    else:  # slow_rss: listeners that never finish (an app asleep) hold every message
+        asleep = asyncio.Event()
+
+        async def sleepy(event: Any) -> None:
+            await asleep.wait()
+
+        ws = await open_(f"/flood?count={SLOW_TOTAL_MIB}&size={MIB}", sleepy)
+        result = await _sample_rss_growth(SLOW_SECONDS)
+        asleep.set()
+    ws.close()
     return result
 
 
@@ -461,6 +548,7 @@ async def run_premasked(scenario: str, base: str, n: dict[str, int]) -> float:
 
 RUNNERS: dict[str, Callable[[str, str, dict[str, int]], Awaitable[float]]] = {
     "websocketstream": run_websocketstream,
+    "websocket": run_websocket,
     "websockets": run_websockets,
     "aiohttp": run_aiohttp,
     "picows": run_picows,

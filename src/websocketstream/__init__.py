@@ -1,10 +1,10 @@
 """websocketstream: the web platform's WebSocket APIs on asyncio.
 
-``WebSocketStream`` (promise- and stream-based, with backpressure both ways), the WHATWG
-Streams it stands on (``ReadableStream``, ``WritableStream``, ``TransformStream``, ...), the
-DOM objects around them (``DOMException`` and its names, ``WebSocketError``,
-``AbortController``/``AbortSignal``, ``Event``/``EventTarget``, ``Blob``) and a server whose
-connections have the same stream API.
+``WebSocketStream`` (promise- and stream-based, with backpressure both ways), the classic
+event-based ``WebSocket``, the WHATWG Streams they stand on (``ReadableStream``,
+``WritableStream``, ``TransformStream``, ...), the DOM objects around them (``DOMException``
+and its names, ``WebSocketError``, ``AbortController``/``AbortSignal``,
+``Event``/``EventTarget``, ``Blob``) and a server whose connections have the same stream API.
 """
 
 from .dom import (
@@ -45,6 +45,7 @@ from .streams import (
     WritableStreamDefaultController,
     WritableStreamDefaultWriter,
 )
+from .websocket import WebSocket
 from .websocketstream import WebSocketStream
 
 __version__ = "0.1.0.dev0"
@@ -79,6 +80,7 @@ __all__ = [
     "SecurityError",
     "TransformStream",
     "TransformStreamDefaultController",
+    "WebSocket",
     "WebSocketCloseInfo",
     "WebSocketError",
     "WebSocketOpenInfo",

@@ -23,8 +23,10 @@ server alike:
   (:meth:`SessionHandler.session_closed` with ``was_clean``, code and reason).
   :meth:`SessionHandler.session_closing` is called only for a closing handshake (a Close
   frame sent or received); a failed connection, or one whose TCP connection ended without a
-  Close frame, goes straight to ``session_closed``.  Past the peer's EOF, buffered messages are
-  handed over regardless of backpressure, so a Close frame behind them is still seen.
+  Close frame, goes straight to ``session_closed``, where :attr:`Session.failed` tells the
+  two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  Past
+  the peer's EOF, buffered messages are handed over regardless of backpressure, so a Close
+  frame behind them is still seen.
 * **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
   ``ping_timeout`` fails the connection with 1011.
 """
@@ -116,7 +118,8 @@ class SessionHandler(Protocol):
         when the connection fails or ends without a Close frame."""
 
     def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
-        """The connection is closed; called exactly once, last."""
+        """The connection is closed; called exactly once, last.  :attr:`Session.failed`
+        says whether it was failed rather than closed."""
 
 
 class Session(asyncio.BufferedProtocol):
@@ -459,6 +462,14 @@ class Session(asyncio.BufferedProtocol):
             self.transport.abort()
         elif not self._closed:
             self._report_closed()
+
+    @property
+    def failed(self) -> bool:
+        """True when the connection was failed (RFC 6455 §7.1.7 "Fail the WebSocket
+        Connection"): the opening handshake did not succeed, or a protocol violation,
+        ``fail()`` or the keepalive ended it.  False for a closing handshake (clean or
+        timed out) and for a TCP connection that just ended."""
+        return not self._opened or self.connection.failure is not None
 
     def _closing_started(self) -> None:
         if self._closing_reported:

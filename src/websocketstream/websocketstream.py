@@ -12,62 +12,22 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
 from ._promise import get_loop, reject_promise
+from .client import DEFAULT_OPEN_TIMEOUT, ClientConnector, HeadersLike, client_options
 from .dom.abort import AbortSignal
-from .dom.exceptions import DOMSyntaxError
 from .endpoint import StreamEndpoint
-from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
-from .protocol.connection import DEFAULT_MAX_SIZE, ClientConnection
+from .net import ProxySetting, SSLSetting
+from .protocol.connection import DEFAULT_MAX_SIZE
 from .protocol.state import CONNECTING
-from .session import DEFAULT_CLOSE_TIMEOUT, Session
+from .session import DEFAULT_CLOSE_TIMEOUT
 from .url import get_url_record, validate_protocols
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "HeadersLike", "WebSocketStream"]
-
-#: Seconds allowed for TCP, proxy, TLS and the opening handshake together.
-DEFAULT_OPEN_TIMEOUT = 10.0
-
-HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]]
-
-
-def _check_timeout(name: str, value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds or None")
-    if math.isnan(value) or value <= 0:
-        raise ValueError(f"{name} must be positive")
-    return float(value)
-
-
-def _check_max_size(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("max_size must be an int (bytes) or None")
-    if value <= 0:
-        raise ValueError("max_size must be positive")
-    return value
-
-
-def _headers_list(headers: HeadersLike | None) -> list[tuple[str, str]]:
-    if headers is None:
-        return []
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    result: list[tuple[str, str]] = []
-    for item in items:
-        name, value = item
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError("headers must be str names and values")
-        result.append((name, value))
-    return result
 
 
 class WebSocketStream(StreamEndpoint):
@@ -108,39 +68,32 @@ class WebSocketStream(StreamEndpoint):
         writable_strategy: Any = None,
         unix_socket: str | None = None,
     ) -> None:
-        loop = get_loop()
+        get_loop()  # a running loop is needed
         # WebSockets §"new WebSocketStream(url, options)"
         url_record = get_url_record(url)
         protocol_list = validate_protocols(protocols, allow_string=False)
         if signal is not None and not isinstance(signal, AbortSignal):
             raise TypeError("signal must be an AbortSignal")
-        if compression not in ("deflate", None):
-            raise DOMSyntaxError(f"compression must be 'deflate' or None, not {compression!r}")
-        check_ssl_setting(url_record, ssl)
-        check_proxy_setting(proxy)
-        self._open_timeout = _check_timeout("open_timeout", open_timeout)
-        self._close_timeout = _check_timeout("close_timeout", close_timeout)
-        self._ping_interval = _check_timeout("ping_interval", ping_interval)
-        self._ping_timeout = _check_timeout("ping_timeout", ping_timeout)
-        max_size = _check_max_size(max_size)
-        super().__init__(readable_strategy, writable_strategy)
-        self._url = url_record
-        # The handshake request is built now, so bad headers raise here.
-        self._connection = ClientConnection(
-            host=url_record.host,
-            port=url_record.port,
-            resource=url_record.resource_name,
-            secure=url_record.secure,
-            protocols=protocol_list,
-            headers=_headers_list(headers),
+        options = client_options(
+            url_record,
+            headers=headers,
+            ssl=ssl,
+            proxy=proxy,
             compression=compression,
             max_size=max_size,
+            open_timeout=open_timeout,
+            close_timeout=close_timeout,
+            ping_interval=ping_interval,
+            ping_timeout=ping_timeout,
+            unix_socket=unix_socket,
         )
-        self._ssl = ssl
-        self._proxy = proxy
-        self._unix_socket = unix_socket
+        super().__init__(readable_strategy, writable_strategy)
+        self._url = url_record
+        # "Apply backpressure to the WebSocket" before connecting: the readable pulls.
+        self._connector = ClientConnector(
+            url_record, protocol_list, options, self, on_session=self._attach, backpressure=True
+        )
         self._signal = signal
-        self._connect_task: asyncio.Task[None] | None = None
         if signal is not None:
             if signal.aborted:
                 self._close_requested = True
@@ -148,8 +101,7 @@ class WebSocketStream(StreamEndpoint):
                 self._reject_both(signal.reason)
                 return
             signal._add_algorithm(self._on_abort)
-        self._connect_task = loop.create_task(self._establish_a_websocket_connection())
-        self._connect_task.add_done_callback(self._connect_task_done)
+        self._connector.start()
 
     @property
     def url(self) -> str:
@@ -161,71 +113,8 @@ class WebSocketStream(StreamEndpoint):
 
     # ----------------------------------------------------------------- connecting
 
-    async def _establish_a_websocket_connection(self) -> None:
-        # WebSockets §"establish a WebSocket connection": TCP (+ proxy, TLS), then the
-        # handshake; any failure is "fail the WebSocket connection" (closed, code 1006).
-        try:
-            async with asyncio.timeout(self._open_timeout):
-                _, session = await open_transport(
-                    self._make_session,
-                    self._url,
-                    ssl=self._ssl,
-                    proxy=self._proxy,
-                    unix_socket=self._unix_socket,
-                )
-                await asyncio.shield(session.handshake_done)
-        except (OSError, TimeoutError, ConnectionError, ValueError):
-            if self._session is not None:
-                self._session.abort()
-            else:
-                self.session_closed(False, 1006, "")
-        except asyncio.CancelledError:
-            if self._session is not None:
-                self._session.abort()
-            else:
-                self.session_closed(False, 1006, "")
-            raise
-
-    def _connect_task_done(self, task: asyncio.Task[None]) -> None:
-        error = None if task.cancelled() else task.exception()
-        if error is not None:
-            # Not one of the expected failures the task handles itself: a bug somewhere.
-            # Make it visible, and still fail the connection rather than leave it hanging.
-            get_loop().call_exception_handler(
-                {
-                    "message": "WebSocketStream: unexpected error while connecting",
-                    "exception": error,
-                }
-            )
-            if self._session is not None:
-                self._session.abort()
-        # A task cancelled before its first step (close() or an abort right after the
-        # constructor) never runs its except clauses: report the failed connection here.
-        if self._session is None and not self._closed_reported:
-            self.session_closed(False, 1006, "")
-
-    def _make_session(self) -> Session:
-        session = Session(
-            self._connection,
-            self,
-            backpressure=True,  # "Apply backpressure to the WebSocket" before connecting
-            close_timeout=self._close_timeout,
-            ping_interval=self._ping_interval,
-            ping_timeout=self._ping_timeout,
-        )
-        self._attach(session)
-        return session
-
     def _fail_the_websocket_connection(self) -> None:
-        session = self._session
-        task = self._connect_task
-        if task is not None and not task.done() and (session is None or session.transport is None):
-            # Still in TCP, the proxy or TLS (the session exists from the start of the TLS
-            # handshake, before it has a transport): stop there, or the upgrade request would
-            # still be sent once TLS completes.
-            task.cancel()
-        if session is not None:
-            session.abort()
+        self._connector.fail()
 
     def _on_abort(self) -> None:
         # The abort steps added to ``signal`` by the constructor.

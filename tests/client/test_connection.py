@@ -283,7 +283,7 @@ async def test_close_timeout_with_unflushed_data_and_a_server_that_stopped_readi
 async def test_unexpected_error_while_connecting_fails_the_connection(
     wpt: WptServer, monkeypatch: pytest.MonkeyPatch, loop_exceptions: list[dict[str, Any]]
 ) -> None:
-    import websocketstream.websocketstream as module
+    import websocketstream.client as module
 
     class Unexpected(Exception):
         pass

@@ -595,3 +595,146 @@ def test_events_are_dispatched_with_their_fields() -> None:
     target.onmessage = lambda e: seen.append((e.data, e.origin, e.target))
     target.dispatch_event(MessageEvent("message", data="hi", origin="ws://h"))
     assert seen == [("hi", "ws://h", target)]
+
+
+# --- capture, passive, handle_event, handler return values ---------------------------------------
+
+
+def test_capture_is_part_of_the_listener_identity() -> None:
+    target = Socket()
+    log: list[Any] = []
+    listener = recorder(log, "x")
+    target.add_event_listener("open", listener)
+    target.add_event_listener("open", listener, capture=True)
+    target.add_event_listener("open", listener, capture=True)  # duplicate: no-op
+    target.dispatch_event(Event("open"))
+    assert log == ["x", "x"]
+    target.remove_event_listener("open", listener)  # removes only the non-capture one
+    target.dispatch_event(Event("open"))
+    assert log == ["x", "x", "x"]
+    target.remove_event_listener("open", listener, capture=True)
+    target.dispatch_event(Event("open"))
+    assert log == ["x", "x", "x"]
+
+
+def test_capture_listeners_run_first_at_the_target() -> None:
+    # DOM "dispatch": at the target, the capturing invocation precedes the bubbling one.
+    target = Socket()
+    log: list[Any] = []
+    target.add_event_listener("open", recorder(log, "bubble-1"))
+    target.add_event_listener("open", recorder(log, "capture-1"), capture=True)
+    target.onopen = recorder(log, "handler")
+    target.add_event_listener("open", recorder(log, "capture-2"), capture=True)
+    target.dispatch_event(Event("open"))
+    assert log == ["capture-1", "capture-2", "bubble-1", "handler"]
+
+
+def test_passive_listener_cannot_prevent_default() -> None:
+    target = Socket()
+
+    def cancel(event: Event) -> None:
+        event.prevent_default()
+
+    target.add_event_listener("open", cancel, passive=True)
+    event = Event("open", cancelable=True)
+    assert target.dispatch_event(event)
+    assert not event.default_prevented
+    target.add_event_listener("open", cancel)  # the same callback, not passive: a duplicate
+    assert target.dispatch_event(Event("open", cancelable=True))
+    target.add_event_listener("open", cancel, capture=True)
+    assert not target.dispatch_event(Event("open", cancelable=True))
+
+
+def test_non_callable_listener_is_a_type_error() -> None:
+    target = Socket()
+    with pytest.raises(TypeError, match="handle_event"):
+        target.add_event_listener("open", 42)
+    target.dispatch_event(Event("open"))
+
+
+async def test_handle_event_that_is_not_callable_is_reported(
+    errors: list[dict[str, Any]],
+) -> None:
+    class Listener:
+        handle_event: Any = None
+
+    target = Socket()
+    log: list[Any] = []
+    target.add_event_listener("open", Listener())
+    target.add_event_listener("open", recorder(log, "after"))
+    target.dispatch_event(Event("open"))
+    assert log == ["after"]
+    assert [type(c["exception"]) for c in errors] == [TypeError]
+
+
+def test_handle_event_is_looked_up_at_dispatch() -> None:
+    class Listener:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def handle_event(self, event: Event) -> None:
+            self.seen.append("first")
+
+    listener = Listener()
+    target = Socket()
+    target.add_event_listener("open", listener)
+    target.dispatch_event(Event("open"))
+
+    def replacement(event: Event) -> None:
+        listener.seen.append("second")
+
+    listener.handle_event = replacement  # type: ignore[method-assign]
+    target.dispatch_event(Event("open"))
+    assert listener.seen == ["first", "second"]
+
+
+def test_handler_returning_false_cancels_the_event() -> None:
+    # HTML "the event handler processing algorithm": a false return value cancels.
+    target = Socket()
+    target.onopen = lambda event: False
+    assert not target.dispatch_event(Event("open", cancelable=True))
+    target.onopen = lambda event: None
+    assert target.dispatch_event(Event("open", cancelable=True))
+
+
+def test_listener_returning_false_does_not_cancel() -> None:
+    target = Socket()
+    target.add_event_listener("open", lambda event: False)
+    assert target.dispatch_event(Event("open", cancelable=True))
+
+
+def test_stop_immediate_propagation_before_dispatch_runs_no_listener() -> None:
+    target = Socket()
+    log: list[Any] = []
+    target.add_event_listener("open", recorder(log, 1))
+    event = Event("open")
+    event.stop_immediate_propagation()
+    target.dispatch_event(event)
+    assert log == []
+    target.dispatch_event(event)  # the flag is cleared when a dispatch ends
+    assert log == [1]
+
+
+def test_stop_immediate_propagation_in_a_capture_listener_stops_the_rest() -> None:
+    target = Socket()
+    log: list[Any] = []
+
+    def stop(event: Event) -> None:
+        log.append("stop")
+        event.stop_immediate_propagation()
+
+    target.add_event_listener("open", stop, capture=True)
+    target.add_event_listener("open", recorder(log, "bubble"))
+    target.dispatch_event(Event("open"))
+    assert log == ["stop"]
+
+
+def test_fire_an_event_is_trusted() -> None:
+    from websocketstream.dom.events import fire_an_event
+
+    target = Socket()
+    seen: list[Event] = []
+    target.add_event_listener("open", seen.append)
+    assert fire_an_event(target, Event("open"))
+    assert seen[0].is_trusted
+    assert seen[0].target is target

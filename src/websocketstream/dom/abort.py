@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .._promise import RejectionReason, get_loop
-from .events import Event, EventHandler, EventTarget
+from .events import Event, EventHandler, EventTarget, fire_an_event
 from .exceptions import AbortError, DOMTimeoutError
 
 __all__ = ["AbortController", "AbortSignal"]
@@ -134,7 +134,7 @@ def run_abort_steps(signal: AbortSignal) -> None:
     algorithms, signal._algorithms = signal._algorithms, []
     for algorithm in algorithms:
         algorithm()
-    signal._dispatch(Event("abort"))
+    fire_an_event(signal, Event("abort"))
 
 
 class AbortController:

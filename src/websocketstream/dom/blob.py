@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..streams import ReadableStream
 
-__all__ = ["Blob", "BlobPart"]
+__all__ = ["Blob", "BlobPart", "blob_bytes", "blob_from_bytes"]
 
 BlobPart = Union[str, bytes, bytearray, memoryview, "Blob"]
 
@@ -152,6 +152,18 @@ class Blob(SnakeCaseHint):
 
     def __repr__(self) -> str:
         return f"Blob(size={len(self._data)}, type={self._type!r})"
+
+
+def blob_from_bytes(data: bytes, type: str = "") -> Blob:
+    """A Blob whose raw data is ``data`` (not copied), for the library's own producers (a
+    received binary message).  Package-internal."""
+    return Blob._from_bytes(data, type)
+
+
+def blob_bytes(blob: Blob) -> bytes:
+    """The raw data of ``blob``, synchronously (as a user agent reads it to send it).
+    Package-internal."""
+    return blob._data
 
 
 class _BlobSource:

@@ -1,15 +1,20 @@
 """A minimal DOM ``Event`` / ``EventTarget`` (DOM Standard §2), enough for sockets and signals.
 
 There is no tree: an event's target is the object it is dispatched on, its phase AT_TARGET.
-Listeners run in registration order; an ``on*`` event handler sits at the position of its first
-assignment (HTML "event handler attributes").  A callback may be a plain function, an ``async
+A listener is identified by its type, callback and ``capture`` flag (adding the same one twice
+does nothing); at the target the ``capture`` listeners run first, then the others, each group in
+registration order; an ``on*`` event handler sits at the position of its first assignment (HTML
+"event handler attributes").  A listener added during a dispatch is not called for that event;
+one removed during it is not called either.  A callback may be a plain function, an ``async
 def`` (its coroutine runs as a task) or an object with ``handle_event(event)``.  An exception in a
-listener is reported to the event loop's exception handler and does not stop the others.
+listener (or in an ``async def`` listener's task) is reported to the event loop's exception
+handler and does not stop the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import inspect
 import sys
 import time
@@ -31,6 +36,7 @@ __all__ = [
     "EventHandler",
     "EventTarget",
     "MessageEvent",
+    "fire_an_event",
 ]
 
 Listener = Callable[[Any], Any]
@@ -70,6 +76,7 @@ class Event(SnakeCaseHint):
         self.time_stamp = time.monotonic() * 1000.0
         self._stop_immediate = False
         self._dispatching = False
+        self._in_passive_listener = False
 
     @property
     def src_element(self) -> EventTarget | None:
@@ -77,8 +84,8 @@ class Event(SnakeCaseHint):
         return self.target
 
     def prevent_default(self) -> None:
-        """Cancel the event if it is cancelable."""
-        if self.cancelable:
+        """Cancel the event if it is cancelable (not from a ``passive`` listener)."""
+        if self.cancelable and not self._in_passive_listener:
             self.default_prevented = True
 
     def stop_propagation(self) -> None:
@@ -150,9 +157,12 @@ class CloseEvent(Event):
 
 @dataclass(eq=False)
 class _Entry:
+    # DOM §2.7 "event listener": type, callback, capture, passive, once, removed.
     type: str
     callback: Any
     once: bool
+    capture: bool = False
+    passive: bool = False
     removed: bool = False
     handler_name: str | None = None
 
@@ -173,6 +183,7 @@ class EventTarget(SnakeCaseHint):
         self._listeners: list[_Entry] = []
         self._handlers: dict[str, tuple[_Entry, Any]] = {}
 
+    # DOM §2.7 "add an event listener"
     def add_event_listener(
         self,
         type: str,
@@ -183,25 +194,51 @@ class EventTarget(SnakeCaseHint):
         capture: bool = False,
         passive: bool | None = None,
     ) -> None:
-        """Register ``callback`` for events of ``type`` (DOM "add an event listener")."""
+        """Register ``callback`` for events of ``type``.
+
+        ``callback`` is a callable (plain or ``async def``) or an object with a
+        ``handle_event(event)`` method; ``None`` is ignored, anything else is a
+        :class:`TypeError`.  Adding a listener already registered with the same type and
+        ``capture`` does nothing.  ``once`` removes it before its first call; ``signal``
+        (an :class:`AbortSignal`) removes it when aborted (an aborted signal adds nothing);
+        ``passive`` makes its :meth:`Event.prevent_default` calls no-ops.
+        """
         if callback is None:
             return
+        if not callable(callback) and not hasattr(callback, "handle_event"):
+            raise TypeError(
+                "an event listener must be callable or have a handle_event method, "
+                f"not {builtins.type(callback).__name__}"
+            )
         if signal is not None and signal.aborted:
             return
+        capture = bool(capture)
         for entry in self._listeners:
-            if entry.type == type and entry.callback is callback and entry.handler_name is None:
+            if (
+                entry.type == type
+                and entry.callback is callback
+                and entry.capture is capture
+                and entry.handler_name is None
+            ):
                 return
-        entry = _Entry(type, callback, bool(once))
+        entry = _Entry(type, callback, bool(once), capture, bool(passive))
         self._listeners.append(entry)
         if signal is not None:
             signal._add_algorithm(lambda: self._remove_entry(entry))
 
+    # DOM §2.7 "remove an event listener"
     def remove_event_listener(
         self, type: str, callback: Listener | Any | None, *, capture: bool = False
     ) -> None:
-        """Remove a listener registered with :meth:`add_event_listener`."""
+        """Remove the listener registered with the same type, callback and ``capture``."""
+        capture = bool(capture)
         for entry in self._listeners:
-            if entry.type == type and entry.callback is callback and entry.handler_name is None:
+            if (
+                entry.type == type
+                and entry.callback is callback
+                and entry.capture is capture
+                and entry.handler_name is None
+            ):
                 self._remove_entry(entry)
                 return
 
@@ -210,12 +247,14 @@ class EventTarget(SnakeCaseHint):
         if entry in self._listeners:
             self._listeners.remove(entry)
 
+    # DOM §2.9 dispatchEvent()
     def dispatch_event(self, event: Event) -> bool:
         """Dispatch ``event`` to this target's listeners; False if it was cancelled."""
         if event._dispatching:
             raise InvalidStateError("The event is already being dispatched.")
         return self._dispatch(event, trusted=False)
 
+    # DOM §2.10 "dispatch" (no tree: only the target's listeners, AT_TARGET)
     def _dispatch(self, event: Event, *, trusted: bool = True) -> bool:
         event.is_trusted = trusted
         event._dispatching = True
@@ -223,26 +262,40 @@ class EventTarget(SnakeCaseHint):
         event.current_target = self
         event.event_phase = Event.AT_TARGET
         try:
-            for entry in list(self._listeners):
-                if entry.removed or entry.type != event.type:
-                    continue
-                if entry.once:
-                    self._remove_entry(entry)
-                self._invoke(entry.callback, event)
-                if event._stop_immediate:
-                    break
+            # A clone of the list: listeners added from now on are not called for this event.
+            listeners = list(self._listeners)
+            # "inner invoke", capturing then bubbling invocation at the target.
+            for capture in (True, False):
+                for entry in listeners:
+                    if event._stop_immediate:
+                        return not event.default_prevented
+                    if entry.removed or entry.capture is not capture or entry.type != event.type:
+                        continue
+                    if entry.once:
+                        self._remove_entry(entry)
+                    if entry.passive:
+                        event._in_passive_listener = True
+                    try:
+                        self._invoke(entry.callback, event)
+                    finally:
+                        event._in_passive_listener = False
         finally:
             event._dispatching = False
+            event._stop_immediate = False
             event.current_target = None
             event.event_phase = Event.NONE
         return not event.default_prevented
 
+    # DOM §2.10 "inner invoke", the call of one callback ("call a user object's operation")
     def _invoke(self, callback: Any, event: Event) -> None:
         try:
-            if hasattr(callback, "handle_event") and not callable(callback):
-                result = callback.handle_event(event)
-            else:
+            if callable(callback):
                 result = callback(event)
+            else:
+                handle_event = getattr(callback, "handle_event", None)
+                if not callable(handle_event):
+                    raise TypeError("the event listener's handle_event is not callable")
+                result = handle_event(event)
             if inspect.iscoroutine(result):
                 try:
                     task = spawn(result)
@@ -272,13 +325,27 @@ class EventTarget(SnakeCaseHint):
             return
         event_type = name[2:]
 
+        # HTML §8.1.8.1 "the event handler processing algorithm"
         def run_handler(event: Event) -> Any:
             handler = self._get_handler(name)
-            return None if handler is None else handler(event)
+            if handler is None:
+                return None
+            result = handler(event)
+            if result is False and name != "onerror":
+                event.prevent_default()  # a handler returning false cancels the event
+            return result
 
         entry = _Entry(event_type, run_handler, False, handler_name=name)
         self._listeners.append(entry)
         self._handlers[name] = (entry, value)
+
+
+# DOM §2.10 "fire an event" (trusted; the event object is made by the caller)
+def fire_an_event(target: EventTarget, event: Event) -> bool:
+    """Dispatch ``event`` at ``target`` as the user agent does (``is_trusted`` is True).
+
+    Package-internal: the library's own event sources (sockets, signals) use it."""
+    return target._dispatch(event, trusted=True)
 
 
 def _report_task_failure(task: asyncio.Future[Any]) -> None:

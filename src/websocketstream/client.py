@@ -1,0 +1,242 @@
+"""Connecting a client, shared by ``WebSocketStream`` and ``WebSocket`` (api layer).
+
+:func:`client_options` validates the keyword extensions both client constructors accept, with
+the same defaults; :class:`ClientConnector` runs WebSockets §"establish a WebSocket connection"
+for one :class:`~websocketstream.session.Session`: TCP (through a proxy if one applies), TLS
+for ``wss:``, then the opening handshake, all within ``open_timeout``.  Any failure there is
+"fail the WebSocket connection": the handler's ``session_closed(False, 1006, "")`` is called
+exactly once, by the session if there is one, else by the connector.  One way to connect, fail
+and time out, whichever API sits on top.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ._promise import get_loop
+from .dom.exceptions import DOMSyntaxError
+from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
+from .protocol.connection import ClientConnection
+from .session import Session, SessionHandler
+from .url import WebSocketURL
+
+__all__ = [
+    "DEFAULT_OPEN_TIMEOUT",
+    "ClientConnector",
+    "ClientOptions",
+    "HeadersLike",
+    "client_options",
+]
+
+#: Seconds allowed for TCP, proxy, TLS and the opening handshake together.
+DEFAULT_OPEN_TIMEOUT: Final = 10.0
+
+HeadersLike = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOptions:
+    """The validated keyword extensions of a client (see ``docs/defaults.md``)."""
+
+    headers: list[tuple[str, str]]
+    ssl: SSLSetting
+    proxy: ProxySetting
+    compression: str | None
+    max_size: int | None
+    open_timeout: float | None
+    close_timeout: float | None
+    ping_interval: float | None
+    ping_timeout: float | None
+    unix_socket: str | None = None
+
+
+def _check_timeout(name: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds or None")
+    if math.isnan(value) or value <= 0:
+        raise ValueError(f"{name} must be positive")
+    return float(value)
+
+
+def _check_max_size(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("max_size must be an int (bytes) or None")
+    if value <= 0:
+        raise ValueError("max_size must be positive")
+    return value
+
+
+def _headers_list(headers: HeadersLike | None) -> list[tuple[str, str]]:
+    if headers is None:
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    result: list[tuple[str, str]] = []
+    for item in items:
+        name, value = item
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError("headers must be str names and values")
+        result.append((name, value))
+    return result
+
+
+def client_options(
+    url: WebSocketURL,
+    *,
+    headers: HeadersLike | None,
+    ssl: SSLSetting,
+    proxy: ProxySetting,
+    compression: str | None,
+    max_size: Any,
+    open_timeout: Any,
+    close_timeout: Any,
+    ping_interval: Any,
+    ping_timeout: Any,
+    unix_socket: Any = None,
+) -> ClientOptions:
+    """Check a client's keyword extensions at the call, before anything is sent."""
+    if unix_socket is not None and not isinstance(unix_socket, str):
+        raise TypeError(f"unix_socket must be a str path or None, not {type(unix_socket).__name__}")
+    if compression not in ("deflate", None):
+        raise DOMSyntaxError(f"compression must be 'deflate' or None, not {compression!r}")
+    check_ssl_setting(url, ssl)
+    check_proxy_setting(proxy)
+    return ClientOptions(
+        headers=_headers_list(headers),
+        ssl=ssl,
+        proxy=proxy,
+        compression=compression,
+        max_size=_check_max_size(max_size),
+        open_timeout=_check_timeout("open_timeout", open_timeout),
+        close_timeout=_check_timeout("close_timeout", close_timeout),
+        ping_interval=_check_timeout("ping_interval", ping_interval),
+        ping_timeout=_check_timeout("ping_timeout", ping_timeout),
+        unix_socket=unix_socket,
+    )
+
+
+class ClientConnector:
+    """Connects one client session for ``handler`` (see the module docstring).
+
+    The handshake request is built here, so bad headers raise in the constructor.
+    ``on_session`` is called with the session as soon as it exists (before its transport);
+    ``backpressure`` is the session's initial read pacing (WebSocketStream: True, the
+    readable pulls; WebSocket: False, every message is handed over as it arrives).
+    """
+
+    def __init__(
+        self,
+        url: WebSocketURL,
+        protocols: tuple[str, ...],
+        options: ClientOptions,
+        handler: SessionHandler,
+        *,
+        on_session: Callable[[Session], None],
+        backpressure: bool,
+    ) -> None:
+        self._url = url
+        self._options = options
+        self._handler = handler
+        self._on_session = on_session
+        self._backpressure = backpressure
+        self.connection = ClientConnection(
+            host=url.host,
+            port=url.port,
+            resource=url.resource_name,
+            secure=url.secure,
+            protocols=protocols,
+            headers=options.headers,
+            compression=options.compression,
+            max_size=options.max_size,
+        )
+        self.session: Session | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._reported = False
+
+    def start(self) -> None:
+        """Start connecting (a task on the running loop)."""
+        self._task = get_loop().create_task(self._establish_a_websocket_connection())
+        self._task.add_done_callback(self._connect_task_done)
+
+    # WebSockets §"establish a WebSocket connection": TCP (+ proxy, TLS), then the
+    # handshake; any failure is "fail the WebSocket connection" (closed, code 1006).
+    async def _establish_a_websocket_connection(self) -> None:
+        options = self._options
+        try:
+            async with asyncio.timeout(options.open_timeout):
+                _, session = await open_transport(
+                    self._make_session,
+                    self._url,
+                    ssl=options.ssl,
+                    proxy=options.proxy,
+                    unix_socket=options.unix_socket,
+                )
+                await asyncio.shield(session.handshake_done)
+        except (OSError, TimeoutError, ConnectionError, ValueError):
+            self._failed()
+        except asyncio.CancelledError:
+            self._failed()
+            raise
+
+    def _failed(self) -> None:
+        if self.session is not None:
+            self.session.abort()
+        else:
+            self._report_failure()
+
+    def _report_failure(self) -> None:
+        # No session (nothing connected): the connector reports the close, once.
+        if not self._reported:
+            self._reported = True
+            self._handler.session_closed(False, 1006, "")
+
+    def _connect_task_done(self, task: asyncio.Task[None]) -> None:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            # Not one of the expected failures the task handles itself: a bug somewhere.
+            # Make it visible, and still fail the connection rather than leave it hanging.
+            get_loop().call_exception_handler(
+                {
+                    "message": "WebSocket client: unexpected error while connecting",
+                    "exception": error,
+                }
+            )
+            if self.session is not None:
+                self.session.abort()
+        # A task cancelled before its first step (a close() or an abort right after the
+        # constructor) never runs its except clauses: report the failed connection here.
+        if self.session is None:
+            self._report_failure()
+
+    def _make_session(self) -> Session:
+        options = self._options
+        session = Session(
+            self.connection,
+            self._handler,
+            backpressure=self._backpressure,
+            close_timeout=options.close_timeout,
+            ping_interval=options.ping_interval,
+            ping_timeout=options.ping_timeout,
+        )
+        self.session = session
+        self._on_session(session)
+        return session
+
+    def fail(self) -> None:
+        """Fail the connection while it is not established (close() or an abort signal)."""
+        session = self.session
+        task = self._task
+        if task is not None and not task.done() and (session is None or session.transport is None):
+            # Still in TCP, the proxy or TLS (the session exists from the start of the TLS
+            # handshake, before it has a transport): stop there, or the upgrade request would
+            # still be sent once TLS completes.
+            task.cancel()
+        if session is not None:
+            session.abort()
