@@ -171,9 +171,13 @@ async def _connect(  # noqa: PLR0917
         await wss.opened
     except Exception as exc:
         raise CommandFailed(describe(exc), EXIT_CONNECT_FAILED) from exc
-    if interactive:
-        return await _interactive(wss, binary, Console(highlight=False))
-    return await _piped(wss, binary, linger)
+    try:
+        if interactive:
+            return await _interactive(wss, binary, Console(highlight=False))
+        return await _piped(wss, binary, linger)
+    except asyncio.CancelledError:  # Ctrl-C: tell the server before leaving (exit code 130)
+        wss.close(close_code=1000, reason="interrupted")
+        raise
 
 
 def _exit_code(end: WebSocketCloseInfo) -> int:

@@ -155,17 +155,17 @@ def _logged(handler: Handler) -> Handler:
         peer = ws.remote_address
         where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer or "unix socket")
         click.echo(f"wsstream: connection from {where} {_request_path(ws)}", err=True)
-        try:
-            await handler(ws)
-        finally:
-            closed = ws.closed
-            if not closed.done():
-                end = "closing"
-            elif closed.cancelled() or closed.exception() is not None:
+
+        def report(closed: asyncio.Future[Any]) -> None:
+            if closed.cancelled() or closed.exception() is not None:
                 end = "closed uncleanly"
             else:
-                end = f"code={closed.result().close_code} reason={closed.result().reason!r}"
-            click.echo(f"wsstream: connection from {where} done ({end})", err=True)
+                info = closed.result()
+                end = f"closed: code={info.close_code} reason={info.reason!r}"
+            click.echo(f"wsstream: connection from {where} {end}", err=True)
+
+        ws.closed.add_done_callback(report)
+        await handler(ws)
 
     return logged
 
