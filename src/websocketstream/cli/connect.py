@@ -284,7 +284,9 @@ async def _piped(wss: WebSocketStream, binary: bool, linger: float) -> int:
                             f"line {line_number} of stdin is not UTF-8: use --binary"
                         )
                         break
-                await writer.ready  # backpressure: wait until the writable has room
+                room = writer.desired_size
+                if room is None or room <= 0:
+                    await writer.ready  # backpressure: wait until the writable has room
                 writer.write(payload).add_done_callback(_retrieve)
             if not input_error:
                 await writer.ready  # everything written was handed to the socket
