@@ -80,6 +80,7 @@ Examples:
   cat big.txt | wsstream connect ws://127.0.0.1:8765/ > out.txt     # line framing
   wsstream connect --binary ws://127.0.0.1:8765/ < image.png > copy.png  # chunk framing
   wsstream connect --proxy socks5h://127.0.0.1:1080 wss://example.test/
+  wsstream connect --unix /tmp/ws.sock ws://localhost/chat
 
 \b
 {EXIT_CODES_HELP}
@@ -113,6 +114,12 @@ Examples:
     help="http://, socks5://, socks5h:// or socks4:// proxy (default: from the environment).",
 )
 @click.option(
+    "--unix",
+    "unix_socket",
+    metavar="PATH",
+    help="Connect through this Unix socket (the URL still gives Host and path).",
+)
+@click.option(
     "--linger",
     default=1.0,
     show_default=True,
@@ -127,6 +134,7 @@ def connect(  # noqa: PLR0917 (click passes options positionally)
     binary: bool,
     insecure: bool,
     proxy: str | None,
+    unix_socket: str | None,
     linger: float,
 ) -> None:
     """Connect to a WebSocket server at URL.
@@ -143,7 +151,9 @@ def connect(  # noqa: PLR0917 (click passes options positionally)
     way, such as an echo server's, are not lost), then closes cleanly.
     """
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    run(_connect(url, protocols, headers, binary, insecure, proxy, linger, interactive))
+    run(
+        _connect(url, protocols, headers, binary, insecure, proxy, unix_socket, linger, interactive)
+    )
 
 
 async def _connect(  # noqa: PLR0917
@@ -153,6 +163,7 @@ async def _connect(  # noqa: PLR0917
     binary: bool,
     insecure: bool,
     proxy: str | None,
+    unix_socket: str | None,
     linger: float,
     interactive: bool,
 ) -> int:
@@ -164,6 +175,7 @@ async def _connect(  # noqa: PLR0917
             headers=headers,
             ssl=_insecure_context() if insecure and secure else None,
             proxy=proxy if proxy is not None else True,
+            unix_socket=unix_socket,
         )
     except (ValueError, TypeError) as exc:  # DOMSyntaxError is a ValueError
         raise CommandFailed(describe(exc), EXIT_USAGE) from exc
