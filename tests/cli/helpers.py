@@ -10,6 +10,10 @@ import sys
 from collections.abc import Sequence
 from types import TracebackType
 
+#: After end of input, ``connect`` waits for this much silence before closing: generous, so
+#: that an echo's last replies arrive even on a loaded machine (the tests compare outputs).
+LINGER = ("--linger", "2")
+
 PROXY_VARIABLES = ("ws_proxy", "wss_proxy", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from websocketstream.server import ServerWebSocketStream, serve
 
-from .helpers import Server, cli_env, run_cli, run_cli_async, wsstream
+from .helpers import LINGER, Server, cli_env, run_cli, run_cli_async, wsstream
 
 MIB = 1 << 20
 
@@ -27,14 +27,14 @@ def echo() -> Iterator[Server]:
 
 def test_lines_round_trip_through_an_echo_server(echo: Server) -> None:
     lines = "".join(f"line {n} é\n" for n in range(2000)).encode()
-    result = run_cli("connect", echo.url, input=lines)
+    result = run_cli("connect", *LINGER, echo.url, input=lines)
     assert result.returncode == 0, result.stderr
     assert result.stdout == lines
     assert result.stderr == b""
 
 
 def test_a_last_line_without_newline_is_a_message_written_with_one(echo: Server) -> None:
-    result = run_cli("connect", echo.url, input=b"one\ntwo")
+    result = run_cli("connect", *LINGER, echo.url, input=b"one\ntwo")
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"one\ntwo\n"
 
@@ -46,7 +46,7 @@ def test_empty_input_closes_cleanly(echo: Server) -> None:
 
 def test_binary_chunks_round_trip_exactly(echo: Server) -> None:
     data = os.urandom(3 * MIB + 17)  # not UTF-8, no line structure
-    result = run_cli("connect", "--binary", echo.url, input=data)
+    result = run_cli("connect", "--binary", *LINGER, echo.url, input=data)
     assert result.returncode == 0, result.stderr
     assert result.stdout == data
 
@@ -63,7 +63,7 @@ def _transfer(url: str, size: int) -> tuple[int, int, int]:
     """Pipe ``size`` bytes through ``wsstream connect --binary``: (exit status, bytes out,
     the command's peak RSS in KiB, measured by wait4 on that very process)."""
     process = subprocess.Popen(
-        wsstream("connect", "--binary", "--linger", "0.5", url),
+        wsstream("connect", "--binary", *LINGER, url),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

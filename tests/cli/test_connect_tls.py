@@ -10,7 +10,7 @@ import trustme
 
 from websocketstream.server import echo_handler, serve
 
-from .helpers import run_cli_async
+from .helpers import LINGER, run_cli_async
 
 
 @pytest.fixture
@@ -33,9 +33,7 @@ async def test_an_untrusted_certificate_exits_1_with_one_line(tls_echo: str) -> 
 
 
 async def test_insecure_skips_verification(tls_echo: str) -> None:
-    code, out, err = await run_cli_async(
-        "connect", "-k", "--linger", "0.2", tls_echo, input=b"hi\n"
-    )
+    code, out, err = await run_cli_async("connect", "-k", *LINGER, tls_echo, input=b"hi\n")
     assert code == 0, err
     assert out == b"hi\n"
 
@@ -43,5 +41,5 @@ async def test_insecure_skips_verification(tls_echo: str) -> None:
 async def test_insecure_is_ignored_for_ws_urls() -> None:
     async with await serve(echo_handler) as server:
         url = f"ws://127.0.0.1:{server.port}/"
-        code, out, err = await run_cli_async("connect", "-k", "--linger", "0.2", url, input=b"x\n")
+        code, out, err = await run_cli_async("connect", "-k", *LINGER, url, input=b"x\n")
     assert (code, out) == (0, b"x\n"), err

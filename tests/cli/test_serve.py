@@ -7,12 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from websocketstream import WebSocketStream
 
-from .helpers import Server, cli_env, run_cli, wsstream
+from .helpers import LINGER, Server, cli_env, run_cli, wsstream
 
 
 def test_the_url_is_the_first_line_and_sigterm_exits_0() -> None:
@@ -138,3 +139,32 @@ def test_exec_with_an_empty_command_is_bad_usage() -> None:
 @pytest.mark.parametrize("option", ["--port=-1", "--port=70000", "--bogus"])
 def test_bad_options_exit_2(option: str) -> None:
     assert run_cli("serve", option).returncode == 2
+
+
+def test_unix_socket_serve_and_connect(tmp_path: Path) -> None:
+    path = str(tmp_path / "ws.sock")
+    process = subprocess.Popen(
+        wsstream("serve", "--unix", path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+    )
+    assert process.stdout is not None
+    try:
+        assert process.stdout.readline().decode().strip() == f"unix:{path}"
+        result = run_cli(
+            "connect", *LINGER, "--unix", path, "ws://localhost/", input=b"over unix\n"
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == b"over unix\n"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert not os.path.exists(path)  # the server removes its socket when it stops
+
+
+def test_connect_to_a_missing_unix_socket_exits_1(tmp_path: Path) -> None:
+    result = run_cli("connect", "--unix", str(tmp_path / "nobody.sock"), "ws://localhost/")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("wsstream: error: ")

@@ -80,6 +80,7 @@ Examples:
   cat big.txt | wsstream connect ws://127.0.0.1:8765/ > out.txt     # line framing
   wsstream connect --binary ws://127.0.0.1:8765/ < image.png > copy.png  # chunk framing
   wsstream connect --proxy socks5h://127.0.0.1:1080 wss://example.test/
+  wsstream connect --unix /tmp/ws.sock ws://localhost/chat
 
 \b
 {EXIT_CODES_HELP}
@@ -113,6 +114,12 @@ Examples:
     help="http://, socks5://, socks5h:// or socks4:// proxy (default: from the environment).",
 )
 @click.option(
+    "--unix",
+    "unix_socket",
+    metavar="PATH",
+    help="Connect through this Unix socket (the URL still gives Host and path).",
+)
+@click.option(
     "--linger",
     default=1.0,
     show_default=True,
@@ -127,6 +134,7 @@ def connect(  # noqa: PLR0917 (click passes options positionally)
     binary: bool,
     insecure: bool,
     proxy: str | None,
+    unix_socket: str | None,
     linger: float,
 ) -> None:
     """Connect to a WebSocket server at URL.
@@ -143,7 +151,9 @@ def connect(  # noqa: PLR0917 (click passes options positionally)
     way, such as an echo server's, are not lost), then closes cleanly.
     """
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    run(_connect(url, protocols, headers, binary, insecure, proxy, linger, interactive))
+    run(
+        _connect(url, protocols, headers, binary, insecure, proxy, unix_socket, linger, interactive)
+    )
 
 
 async def _connect(  # noqa: PLR0917
@@ -153,6 +163,7 @@ async def _connect(  # noqa: PLR0917
     binary: bool,
     insecure: bool,
     proxy: str | None,
+    unix_socket: str | None,
     linger: float,
     interactive: bool,
 ) -> int:
@@ -164,6 +175,7 @@ async def _connect(  # noqa: PLR0917
             headers=headers,
             ssl=_insecure_context() if insecure and secure else None,
             proxy=proxy if proxy is not None else True,
+            unix_socket=unix_socket,
         )
     except (ValueError, TypeError) as exc:  # DOMSyntaxError is a ValueError
         raise CommandFailed(describe(exc), EXIT_USAGE) from exc
@@ -171,9 +183,13 @@ async def _connect(  # noqa: PLR0917
         await wss.opened
     except Exception as exc:
         raise CommandFailed(describe(exc), EXIT_CONNECT_FAILED) from exc
-    if interactive:
-        return await _interactive(wss, binary, Console(highlight=False))
-    return await _piped(wss, binary, linger)
+    try:
+        if interactive:
+            return await _interactive(wss, binary, Console(highlight=False))
+        return await _piped(wss, binary, linger)
+    except asyncio.CancelledError:  # Ctrl-C: tell the server before leaving (exit code 130)
+        wss.close(close_code=1000, reason="interrupted")
+        raise
 
 
 def _exit_code(end: WebSocketCloseInfo) -> int:
@@ -280,7 +296,9 @@ async def _piped(wss: WebSocketStream, binary: bool, linger: float) -> int:
                             f"line {line_number} of stdin is not UTF-8: use --binary"
                         )
                         break
-                await writer.ready  # backpressure: wait until the writable has room
+                room = writer.desired_size
+                if room is None or room <= 0:
+                    await writer.ready  # backpressure: wait until the writable has room
                 writer.write(payload).add_done_callback(_retrieve)
             if not input_error:
                 await writer.ready  # everything written was handed to the socket

@@ -13,70 +13,54 @@ import contextlib
 import os
 import shlex
 import signal
-from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 import click
 
-from .. import server as server_module
-from ..server import ServerWebSocketStream, echo_handler
-from ._common import EXIT_CODES_HELP, EXIT_CONNECT_FAILED, EXIT_OK, CommandFailed, describe, run
+from ..server import (
+    Handler,
+    Server,
+    ServerWebSocketStream,
+    broadcast,
+    echo_handler,
+    unix_serve,
+)
+from ..server import serve as start_server
+from ._common import (
+    EXIT_CODES_HELP,
+    EXIT_CONNECT_FAILED,
+    EXIT_OK,
+    CommandFailed,
+    describe,
+    run,
+)
 from ._stdio import LINE_LIMIT
 
 __all__ = ["Broadcast", "exec_handler", "serve"]
 
-Handler = Callable[[ServerWebSocketStream], Awaitable[None]]
-
-#: A broadcast skips a client that has this many messages still queued (never blocks on it).
-BROADCAST_MAX_BEHIND = 64
 #: How long a process gets to exit after SIGTERM before SIGKILL, once its client has gone.
 TERMINATE_GRACE = 2.0
 
 
-class _Writer(Protocol):
-    """What a broadcast needs of a stream writer."""
-
-    @property
-    def desired_size(self) -> float | None: ...
-
-    def write(self, chunk: Any) -> asyncio.Future[Any]: ...
-
-
 class Broadcast:
-    """A chat room: every message received from one connection goes to every connection
-    (the sender included), in order, never waiting for a slow client: a client with
-    :data:`BROADCAST_MAX_BEHIND` messages still queued misses messages until it catches up."""
+    """A chat room: every message received from one connection goes to every open connection
+    of the server (the sender included), through :func:`websocketstream.server.broadcast`,
+    which never waits: a client whose send buffer is full misses the message."""
 
     def __init__(self) -> None:
-        self.writers: dict[ServerWebSocketStream, _Writer] = {}
-
-    def publish(self, message: str | bytes) -> None:
-        """Queue ``message`` on every connection that is not too far behind."""
-        for writer in list(self.writers.values()):
-            behind = writer.desired_size
-            if behind is not None and behind <= -BROADCAST_MAX_BEHIND:
-                continue
-            writer.write(message).add_done_callback(_retrieve)
+        self.server: Server | None = None
 
     async def handler(self, ws: ServerWebSocketStream) -> None:
-        """The per-connection handler: join the room, publish each message, leave."""
+        """The per-connection handler: publish each message received to the room."""
         info = await ws.opened
-        self.writers[ws] = info.writable.get_writer()
-        try:
-            async for message in info.readable:
-                self.publish(message)
-        finally:
-            del self.writers[ws]
+        async for message in info.readable:
+            assert self.server is not None, "the room's server is set before it accepts"
+            broadcast(self.server.connections, message)
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
-
-
-def _request_path(ws: ServerWebSocketStream) -> str:
-    request = ws.request
-    return str(getattr(request, "target", None) or getattr(request, "path", "/"))
 
 
 def exec_handler(argv: list[str]) -> Handler:
@@ -85,7 +69,7 @@ def exec_handler(argv: list[str]) -> Handler:
     async def handler(ws: ServerWebSocketStream) -> None:
         info = await ws.opened
         address = ws.remote_address
-        env = dict(os.environ, WSSTREAM_PATH=_request_path(ws))
+        env = dict(os.environ, WSSTREAM_PATH=ws.request.target)
         if isinstance(address, tuple) and len(address) >= 2:
             env.update(REMOTE_ADDR=str(address[0]), REMOTE_PORT=str(address[1]))
         try:
@@ -154,18 +138,18 @@ def _logged(handler: Handler) -> Handler:
         await ws.opened
         peer = ws.remote_address
         where = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer or "unix socket")
-        click.echo(f"wsstream: connection from {where} {_request_path(ws)}", err=True)
-        try:
-            await handler(ws)
-        finally:
-            closed = ws.closed
-            if not closed.done():
-                end = "closing"
-            elif closed.cancelled() or closed.exception() is not None:
+        click.echo(f"wsstream: connection from {where} {ws.request.target}", err=True)
+
+        def report(closed: asyncio.Future[Any]) -> None:
+            if closed.cancelled() or closed.exception() is not None:
                 end = "closed uncleanly"
             else:
-                end = f"code={closed.result().close_code} reason={closed.result().reason!r}"
-            click.echo(f"wsstream: connection from {where} done ({end})", err=True)
+                info = closed.result()
+                end = f"closed: code={info.close_code} reason={info.reason!r}"
+            click.echo(f"wsstream: connection from {where} {end}", err=True)
+
+        ws.closed.add_done_callback(report)
+        await handler(ws)
 
     return logged
 
@@ -213,6 +197,7 @@ def serve(  # noqa: PLR0917 (click passes options positionally)
     protocols: tuple[str, ...],
 ) -> None:
     """Run a WebSocket server: echo (default), broadcast, or one process per connection."""
+    room = None
     if command is not None:
         argv = shlex.split(command)
         if not argv:
@@ -220,10 +205,11 @@ def serve(  # noqa: PLR0917 (click passes options positionally)
         handler = exec_handler(argv)
         mode = "exec"
     elif mode == "broadcast":
-        handler = Broadcast().handler
+        room = Broadcast()
+        handler = room.handler
     else:
         handler = echo_handler
-    run(_serve(_logged(handler), mode, host, port, unix_path, protocols))
+    run(_serve(_logged(handler), mode, host, port, unix_path, protocols, room))
 
 
 async def _serve(  # noqa: PLR0917
@@ -233,23 +219,20 @@ async def _serve(  # noqa: PLR0917
     port: int,
     unix_path: str | None,
     protocols: tuple[str, ...],
+    room: Broadcast | None,
 ) -> int:
     try:
         if unix_path is not None:
-            unix_serve = getattr(server_module, "unix_serve", None)
-            if unix_serve is None:
-                raise CommandFailed(
-                    "--unix: this version of websocketstream.server has no unix_serve",
-                    EXIT_CONNECT_FAILED,
-                )
             server = await unix_serve(handler, unix_path, protocols=protocols)
             url = f"unix:{unix_path}"
         else:
-            server = await server_module.serve(handler, host, port, protocols=protocols)
+            server = await start_server(handler, host, port, protocols=protocols)
             shown = f"[{host}]" if ":" in host else host
             url = f"ws://{shown}:{server.port}/"
     except OSError as exc:
         raise CommandFailed(f"cannot listen: {describe(exc)}", EXIT_CONNECT_FAILED) from exc
+    if room is not None:
+        room.server = server  # before the loop runs again: no connection was accepted yet
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
