@@ -227,3 +227,26 @@ def test_broadcaster_is_the_common_interface() -> None:
 @pytest.fixture(autouse=True)
 def _quiet(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="websocketstream.server.broadcast")
+
+
+@pytest.mark.parametrize("yields", [0, 1, 2, 3, 5, 8])
+async def test_redis_channels_subscribed_while_the_reader_connects_all_work(
+    redis_server: RedisServer, yields: int
+) -> None:
+    # A second channel subscribed while the reader is still connecting (a race that lost
+    # one of the two subscriptions when both opened their own connection).
+    async with (
+        RedisBroadcaster(redis_server.url) as publisher,
+        RedisBroadcaster(redis_server.url) as hub,
+    ):
+        first = hub.subscribe("a")
+        for _ in range(yields):
+            await asyncio.sleep(0)
+        second = hub.subscribe("b")
+        await wait(first.ready())
+        await wait(second.ready())
+        for i in range(3):
+            await publisher.publish("a", f"a{i}")
+            await publisher.publish("b", f"b{i}")
+        assert await wait(take(first, 3)) == ["a0", "a1", "a2"]
+        assert await wait(take(second, 3)) == ["b0", "b1", "b2"]

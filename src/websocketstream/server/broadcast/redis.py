@@ -229,12 +229,20 @@ class RedisBroadcaster(Broadcaster):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._delays[1])
                 continue
+            except Exception:  # a bug: reported, and the reader goes on rather than die
+                logger.exception("Redis reader failed; reconnecting in %.2f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._delays[1])
+                continue
             delay = self._delays[0]
 
     async def _follow_pubsub(self) -> None:
         pubsub = self._client.pubsub()
         self._live.clear()
         try:
+            # Connected before anyone else may send on it: two concurrent first commands
+            # would each open a connection (redis-py), and one subscription would be lost.
+            await pubsub.connect()
             self._pubsub = pubsub
             channels = [self._prefix + c for c in self._channels]
             if channels:
