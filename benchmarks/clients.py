@@ -340,7 +340,7 @@ async def run_picows(scenario: str, base: str, n: dict[str, int]) -> float:
 
     loop = asyncio.get_running_loop()
 
-    class Listener(picows.WSListener):  # type: ignore[misc]
+    class Listener(picows.WSListener):
         def __init__(self) -> None:
             self.messages: deque[Any] = deque()
             self.arrived = asyncio.Event()
@@ -372,6 +372,7 @@ async def run_picows(scenario: str, base: str, n: dict[str, int]) -> float:
         transport, listener = await picows.ws_connect(
             Listener, base + path, max_frame_size=MAX_SIZE
         )
+        assert isinstance(listener, Listener)
         return transport, listener
 
     del loop

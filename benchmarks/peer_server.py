@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import picows
 
 
-class _Listener(picows.WSListener):  # type: ignore[misc]
+class _Listener(picows.WSListener):
     def __init__(self, path: str, query: dict[str, list[str]]) -> None:
         self.path = path
         self.query = query

@@ -26,7 +26,7 @@ import threading
 import weakref
 from asyncio.events import _get_running_loop
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, Self, TypeVar
 
 __all__ = [
@@ -554,7 +554,7 @@ def promise_call(method: Callable[..., Any] | None, *args: Any) -> Promise[Any]:
 
 
 def wait_for_all(
-    promises: list[asyncio.Future[Any]],
+    promises: Sequence[asyncio.Future[Any]],
     success_steps: Callable[[list[Any]], object],
     failure_steps: Callable[[BaseException], object],
 ) -> None:

@@ -73,7 +73,7 @@ async def test_non_contiguous_and_typed_buffers() -> None:
     stepped = memoryview(b"abcdef")[::2]
     assert await Blob([stepped]).bytes() == b"ace"
     ints = array.array("H", [1, 2])
-    assert await Blob([ints]).bytes() == ints.tobytes()
+    assert await Blob([ints]).bytes() == ints.tobytes()  # type: ignore[list-item]
 
 
 async def test_blob_part_shares_nothing_mutable() -> None:
@@ -132,7 +132,7 @@ def test_type_must_be_str() -> None:
 
 def test_type_is_keyword_only() -> None:
     with pytest.raises(TypeError):
-        Blob([], "text/plain")  # type: ignore[misc]
+        Blob([], "text/plain")  # type: ignore[call-arg]
 
 
 def test_repr_and_read_only_attributes() -> None:
@@ -176,7 +176,7 @@ def test_camel_case_hint() -> None:
 )
 async def test_slice(args: tuple[int, ...], expected: bytes) -> None:
     blob = Blob(["PASSSTRING"], type="text/plain")
-    sliced = blob.slice(*args)
+    sliced = blob.slice(*args)  # type: ignore[arg-type]
     assert await sliced.bytes() == expected
     assert sliced.size == len(expected)
     assert sliced.type == ""

@@ -583,7 +583,7 @@ def test_message_event_defaults() -> None:
 
 
 def test_message_event_init() -> None:
-    event = MessageEvent("message", data=b"\x00", origin="ws://example.com", ports=[1])
+    event = MessageEvent("message", data=b"\x00", origin="ws://example.com", ports=[1])  # type: ignore[arg-type]
     assert event.data == b"\x00"
     assert event.origin == "ws://example.com"
     assert event.ports == (1,)

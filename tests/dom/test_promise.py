@@ -228,7 +228,11 @@ async def test_reactions_on_one_promise_run_in_registration_order() -> None:
     done = Signal()
     p = new_promise()
     for i in range(3):
-        upon_fulfillment(p, lambda _, i=i: log.append(i))
+
+        def note(_: object, i: int = i) -> None:
+            log.append(i)
+
+        upon_fulfillment(p, note)
     upon_fulfillment(p, done)
     resolve_promise(p)
     await done

@@ -119,7 +119,7 @@ def test_non_str_reason_is_type_error(reason: object) -> None:
 
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
-        WebSocketError("m", 1000)  # type: ignore[misc]
+        WebSocketError("m", 1000)  # type: ignore[call-arg]
 
 
 def test_is_a_domexception() -> None:

@@ -20,7 +20,6 @@ from websocketstream.protocol.frames import (
     mask_int,
     masked_small_frame,
     parse_header,
-    parse_simple_frame,
     peek_data_frame,
     random_mask_keys,
 )
@@ -71,48 +70,6 @@ def test_build_frame_and_keys() -> None:
     keys = random_mask_keys()
     assert len(keys) == 1024 and all(0 <= x < 2**32 for x in keys)
     assert len(set(keys) | set(random_mask_keys())) > 2040  # fresh, unpredictable keys
-
-
-@pytest.mark.parametrize("n", [0, 1, 125, 126, 65535])
-@pytest.mark.parametrize("b0", [0x81, 0x82])
-def test_parse_simple_frame_takes_complete_small_data_frames(b0: int, n: int) -> None:
-    payload = bytes(range(256)) * (n // 256) + bytes(range(n % 256))
-    unmasked = b"x" + b"".join(build_frame(b0, payload, None))
-    assert parse_simple_frame(unmasked, 1, True, n) == (b0, payload, len(unmasked))
-    masked = b"x" + b"".join(build_frame(b0, payload, 0x01020304))
-    assert parse_simple_frame(masked, 1, False, n) == (b0, payload, len(masked))
-    # Incomplete, or longer than max_length: left to the general parser.
-    for i in range(1, len(unmasked) - 1):
-        assert parse_simple_frame(unmasked[:i], 1, True, n) is None
-    for i in range(1, len(masked) - 1):
-        assert parse_simple_frame(masked[:i], 1, False, n) is None
-    if n:
-        assert parse_simple_frame(unmasked, 1, True, n - 1) is None
-        assert parse_simple_frame(masked, 1, False, n - 1) is None
-
-
-@pytest.mark.parametrize(
-    "wire",
-    [
-        b"".join(build_frame(0x02, b"abc", None)),  # not final
-        b"".join(build_frame(0xC2, b"abc", None)),  # compressed
-        b"".join(build_frame(0x89, b"abc", None)),  # a control frame
-        b"".join(build_frame(0x80, b"abc", None)),  # a continuation
-        b"".join(build_frame(0x82, b"a" * 70000, None)),  # a 64-bit length
-    ],
-)
-def test_parse_simple_frame_leaves_the_rest_to_the_parser(wire: bytes) -> None:
-    assert parse_simple_frame(wire, 0, True, 1 << 20) is None
-    masked = bytes([wire[0], wire[1] | 0x80]) + wire[2:4] + b"\0\0\0\0" + wire[4:]
-    assert parse_simple_frame(masked, 0, False, 1 << 20) is None
-
-
-def test_parse_simple_frame_mask_rule() -> None:
-    # Masked to a client, unmasked to a server: not the fast path's frame.
-    masked = b"".join(build_frame(0x82, b"abc", 7))
-    unmasked = b"".join(build_frame(0x82, b"abc", None))
-    assert parse_simple_frame(masked, 0, True, 100) is None
-    assert parse_simple_frame(unmasked, 0, False, 100) is None
 
 
 def test_peek_data_frame() -> None:

@@ -50,12 +50,12 @@ def their_out(proto: Any) -> bytes:
 
 
 def their_messages(proto: Any) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for event in proto.events_received():
         if isinstance(event, Frame):
             assert event.fin  # we send whole messages as single frames
             if event.opcode is Opcode.TEXT:
-                out.append(event.data.decode())
+                out.append(bytes(event.data).decode())
             elif event.opcode is Opcode.BINARY:
                 out.append(bytes(event.data))
             else:
@@ -112,6 +112,7 @@ def test_our_client_their_server(compression: str | None) -> None:
     assert (PONG, b"hb") in events and (PING, b"p") in events
     theirs.receive_data(ours.data_to_send())
     [pong] = theirs.events_received()
+    assert isinstance(pong, Frame)
     assert pong.opcode is Opcode.PONG and pong.data == b"p"
 
     # Closing handshake, initiated by them; they close TCP first.
@@ -168,12 +169,14 @@ def test_their_client_our_server(compression: str | None) -> None:
     assert [e[1] for e in events if e[0] in (TEXT, BINARY)] == [*MESSAGES, "fragment"]
     theirs.receive_data(ours.data_to_send())
     [pong] = theirs.events_received()
+    assert isinstance(pong, Frame)
     assert pong.opcode is Opcode.PONG and pong.data == b"mid"
 
     # Closing handshake, initiated by us; the server closes TCP after their reply.
     ours.send_close(3000, "done")
     theirs.receive_data(ours.data_to_send())
     [close] = theirs.events_received()
+    assert isinstance(close, Frame)
     assert close.opcode is Opcode.CLOSE
     assert theirs.close_rcvd == Close(3000, "done")
     ours.receive_data(their_out(theirs))

@@ -38,6 +38,7 @@ async def test_echo_handler_with_the_websockets_client() -> None:
         running(echo_handler) as server,
         ws_connect(url(server), ping_interval=None) as ws,
     ):
+        assert ws.response is not None
         assert ws.response.headers["Sec-WebSocket-Extensions"].startswith("permessage-deflate")
         await ws.send("text")
         assert await wait(ws.recv()) == "text"

@@ -7,8 +7,9 @@ with :func:`flush_callbacks` (a bounded number of event-loop turns).
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websocketstream._promise import RejectionReason
@@ -38,7 +39,7 @@ async def flush_callbacks(turns: int = FLUSH_TURNS) -> None:
         await asyncio.sleep(0)
 
 
-async def then(future: asyncio.Future[Any]) -> Any:
+async def then(future: Awaitable[Any]) -> Any:
     """JavaScript's ``await promise`` / ``promise.then(...)``: wait for ``future``, then one more
     loop turn (awaiting a settled asyncio future does not yield, a JavaScript reaction does, so
     reactions queued before it -- such as a stream's start steps -- have run)."""
@@ -65,7 +66,7 @@ def rejection(future: asyncio.Future[Any]) -> Any:
     return exc.value if isinstance(exc, RejectionReason) else exc
 
 
-async def settle(future: asyncio.Future[Any]) -> tuple[str, Any]:
+async def settle(future: Awaitable[Any]) -> tuple[str, Any]:
     """Await ``future``; return ("fulfilled", value) or ("rejected", raw reason)."""
     try:
         value = await future
@@ -76,7 +77,7 @@ async def settle(future: asyncio.Future[Any]) -> tuple[str, Any]:
     return "fulfilled", value
 
 
-async def assert_rejects(future: asyncio.Future[Any], expected: Any, what: str = "future") -> Any:
+async def assert_rejects(future: Awaitable[Any], expected: Any, what: str = "future") -> Any:
     """Await ``future`` and check it rejects: ``expected`` is an exception class (checked with
     isinstance) or the very reason object (checked with ``is``/``==``). Returns the reason."""
     outcome, reason = await settle(future)
@@ -93,7 +94,7 @@ async def assert_rejects(future: asyncio.Future[Any], expected: Any, what: str =
 def record_settlements(log: list[str], **futures: asyncio.Future[Any]) -> None:
     """Append each future's name to ``log`` when it settles (the order of settlement)."""
     for name, future in futures.items():
-        future.add_done_callback(lambda f, name=name: _note(log, name, f))
+        future.add_done_callback(functools.partial(_note, log, name))
 
 
 def _note(log: list[str], name: str, future: asyncio.Future[Any]) -> None:
@@ -118,7 +119,8 @@ def recording_writable_stream(
 
     class RecordingWritableStream(WritableStream):
         # No __slots__: instances get a __dict__ for the recording attributes.
-        pass
+        events: list[Any]
+        controller: Any
 
     extras = extras or {}
     events: list[Any] = []
@@ -156,8 +158,10 @@ def recording_readable_stream(
     is the controller."""
     from websocketstream.streams.readable import ReadableStream
 
-    class RecordingReadableStream(ReadableStream):  # type: ignore[misc]
-        pass
+    class RecordingReadableStream(ReadableStream):
+        events: list[Any]
+        events_without_pulls: list[Any]
+        controller: Any
 
     extras = extras or {}
     events: list[Any] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given, settings
@@ -35,18 +36,22 @@ async def _yield(rng: random.Random, most: int) -> None:
 def _make_stage(config: dict[str, Any], rng: random.Random) -> TransformStream:
     copies = 2 if config["duplicate"] else 1
 
+    transform: Callable[[Any, Any], Any]
     if config["async_transform"]:
 
-        async def transform(chunk: Any, controller: Any) -> None:
+        async def transform_async(chunk: Any, controller: Any) -> None:
             await _yield(rng, 3)
             for _ in range(copies):
                 controller.enqueue(chunk)
 
+        transform = transform_async
     else:
 
-        def transform(chunk: Any, controller: Any) -> None:
+        def transform_sync(chunk: Any, controller: Any) -> None:
             for _ in range(copies):
                 controller.enqueue(chunk)
+
+        transform = transform_sync
 
     # A readable high-water mark of 0 still makes progress: reads pull the stage.
     return TransformStream(

@@ -224,7 +224,7 @@ async def test_close_delayed_waits_for_the_peers_close(wpt: WptServer) -> None:
 
 async def test_close_multiple_times_fires_one_close_event(server: AnyServer) -> None:
     ws, trace = await open_socket(server.url("/echo"))
-    results = [ws.close(), ws.close(3000), ws.close(3001, "x")]  # type: ignore[func-returns-value]
+    results = [ws.close(), ws.close(3000), ws.close(3001, "x")]
     assert results == [None, None, None]  # close-return.html
     await trace.wait_closed()
     for _ in range(3):

@@ -40,7 +40,6 @@ __all__ = [
     "mask_parts",
     "masked_small_frame",
     "parse_header",
-    "parse_simple_frame",
     "peek_data_frame",
     "random_mask_keys",
 ]
@@ -287,55 +286,6 @@ def parse_header(buf: bytes, pos: int) -> tuple[int, int, int, int] | None:
             # RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
             length = -1
     return b0, b1, length, start
-
-
-def parse_simple_frame(
-    buf: bytes, pos: int, client: bool, max_length: int
-) -> tuple[int, bytes, int] | None:
-    """The frame parser's fast path: the frame at ``buf[pos]`` if it is the common kind, in
-    one step: complete, final (FIN) and uncompressed text or binary, with a 7- or 16-bit
-    length of at most ``max_length``, masked exactly when received by a server (``client``
-    false; RFC 6455 §5.1).
-
-    Returns ``(b0, payload, end)`` (the payload unmasked; ``end`` the offset after the frame),
-    or None for anything else, which :func:`parse_header` and the checks of the general parser
-    then handle (including every error).
-    """
-    end = len(buf)
-    if client:
-        # From a server: unmasked, so b1 is the 7-bit length.
-        if end - pos < 2:
-            return None
-        b0 = buf[pos]
-        n = buf[pos + 1]
-        start = pos + 2
-        if n < 126:
-            stop = start + n
-        elif n == 126 and end - start >= 2:
-            n = (buf[start] << 8) | buf[start + 1]
-            start += 2
-            stop = start + n
-        else:
-            return None
-        if stop <= end and n <= max_length and (b0 == 0x82 or b0 == 0x81):  # noqa: PLR1714
-            return b0, buf[start:stop], stop
-        return None
-    # From a client: masked; an unmasked frame misses the fast path (and fails in the parser).
-    if end - pos < 6:
-        return None
-    b0 = buf[pos]
-    n = buf[pos + 1] ^ 0x80
-    if n < 126:
-        start = pos + 6
-    elif n == 126 and end - pos >= 8:
-        n = (buf[pos + 2] << 8) | buf[pos + 3]
-        start = pos + 8
-    else:
-        return None
-    stop = start + n
-    if stop <= end and n <= max_length and (b0 == 0x82 or b0 == 0x81):  # noqa: PLR1714
-        return b0, mask_int(buf[start:stop], int.from_bytes(buf[start - 4 : start], "little")), stop
-    return None
 
 
 def peek_data_frame(view: memoryview, minimum: int, maximum: int) -> tuple[int, int] | None:

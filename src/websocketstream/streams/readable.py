@@ -667,8 +667,9 @@ def set_up_readable_stream_default_reader(
     reader._read_requests = deque()
 
 
-# The other readable modules import this one; bound here so each import graph stays acyclic at
-# load time whichever module is imported first.
+# Step 1 of the load order (see streams/__init__.py): the other readable-side modules import
+# names from this one, which is complete at this point; its functions reach them through these
+# module objects, only when called.
 from . import byob_reader as _byob  # noqa: E402
 from . import byte_controller as _bc  # noqa: E402
 from . import default_controller as _dc  # noqa: E402

@@ -30,7 +30,6 @@ from .._promise import (
     upon_promise,
 )
 from ..dom.exceptions import RangeError
-from . import readable as _readable  # noqa: F401 -- loads the readable side in its own order
 from ._underlying import check_no_camel_case, get_member, get_method
 from .default_controller import (
     ReadableStreamDefaultController,

@@ -524,9 +524,9 @@ def stall_bound(args: argparse.Namespace, current: str) -> float:
     """How long wstest may show no progress in ``current`` (a case id, "@reports" or
     "(none yet)") before the run counts as stuck."""
     if current == "@reports":  # wstest writes one HTML and one JSON file per case
-        return max(args.case_timeout, 300.0) + 15
+        return float(max(args.case_timeout, 300.0)) + 15
     if current.startswith("("):
-        return args.case_timeout + 15
+        return float(args.case_timeout) + 15
     return case_bound(args, current) + 15
 
 

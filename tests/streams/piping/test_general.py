@@ -48,7 +48,7 @@ async def test_pipe_to_locked_destination_rejects() -> None:
 
 
 async def test_pipe_to_non_writable_rejects() -> None:
-    await assert_rejects(ReadableStream().pipe_to(object()), TypeError)  # type: ignore[arg-type]
+    await assert_rejects(ReadableStream().pipe_to(object()), TypeError)
 
 
 async def test_pipe_to_bad_signal_rejects() -> None:
@@ -114,7 +114,7 @@ async def test_pipe_options_passed_as_keywords() -> None:
 
 async def test_pipe_to_positional_options_rejected() -> None:
     with pytest.raises(TypeError):
-        ReadableStream().pipe_to(WritableStream(), True)  # type: ignore[misc]
+        ReadableStream().pipe_to(WritableStream(), True)  # type: ignore[call-arg]
 
 
 async def test_abstract_op_callable_directly() -> None:

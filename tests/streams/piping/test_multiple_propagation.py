@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.streams.helpers import (
     assert_rejects,
     flush_callbacks,
     recording_readable_stream,
     recording_writable_stream,
 )
-from websocketstream.streams.writable import WritableStream
 
 
-def errored_source(error: Exception) -> object:
+def errored_source(error: Exception) -> Any:
     return recording_readable_stream({"start": lambda c: c.error(error)})
 
 
-async def errored_writable(error: Exception) -> WritableStream:
+async def errored_writable(error: Exception) -> Any:
     ws = recording_writable_stream({"start": lambda c: c.error(error)})
     writer = ws.get_writer()
     await assert_rejects(writer.closed, error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.streams.helpers import assert_rejects, recording_writable_stream
 from tests.streams.piping._util import errored_readable, readable_of
 from websocketstream.streams.transform import TransformStream
@@ -24,7 +26,7 @@ async def test_error_travels_through_transform(error1: Exception) -> None:
 
 
 async def test_dest_error_cancels_through_transform(error1: Exception) -> None:
-    cancelled = []
+    cancelled: list[Any] = []
 
     def write(chunk: object, c: object) -> None:
         raise error1

@@ -76,7 +76,7 @@ async def test_start_gets_a_byte_controller_with_no_byob_request() -> None:
     with pytest.raises(TypeError):
         ReadableByteStreamController()
     with pytest.raises(AttributeError, match="did you mean 'byob_request'"):
-        c.byobRequest  # noqa: B018
+        c.byobRequest  # type: ignore[attr-defined]  # noqa: B018
 
 
 async def test_no_pull_at_start_with_hwm_0_pull_on_read() -> None:

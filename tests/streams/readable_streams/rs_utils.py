@@ -21,7 +21,7 @@ async def read_all(stream: ReadableStream) -> list[Any]:
     """WPT readableStreamToArray: read every chunk through a default reader."""
     reader = stream.get_reader()
     assert isinstance(reader, ReadableStreamDefaultReader)
-    chunks = []
+    chunks: list[Any] = []
     while True:
         value, done = await reader.read()
         if done:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -270,7 +270,7 @@ async def test_return_then_next_without_awaiting_resolves_in_order() -> None:
     it = ReadableStream().values()
     order: list[str] = []
     ret = it.return_("return value")
-    nxt = it.__anext__()
+    nxt = cast("asyncio.Future[Any]", it.__anext__())  # a read that waits: a future
     ret.add_done_callback(lambda f: order.append("return"))
     nxt.add_done_callback(lambda f: order.append("next"))
     assert await ret == ReadResult("return value", True)
@@ -360,7 +360,7 @@ async def test_close_while_next_is_pending() -> None:
     holder: list[Any] = []
     rs = ReadableStream({"start": holder.append})
     it = aiter(rs)
-    pending = it.__anext__()
+    pending = cast("asyncio.Future[Any]", it.__anext__())  # a read that waits: a future
     await flush_callbacks()
     assert not pending.done()
     holder[0].enqueue("a")

@@ -20,7 +20,7 @@ from .rs_utils import with_controller
 async def test_constructor_rejects_non_streams() -> None:
     for bad in (None, object(), {}, 42):
         with pytest.raises(TypeError):
-            ReadableStreamDefaultReader(bad)
+            ReadableStreamDefaultReader(bad)  # type: ignore[arg-type]
 
 
 async def test_constructor_returns_a_reader_and_locks() -> None:

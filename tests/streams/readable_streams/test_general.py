@@ -78,7 +78,7 @@ async def test_start_called_with_controller_and_source_as_self() -> None:
     for name in ("close", "enqueue", "error", "desired_size"):
         assert hasattr(controller, name)
     with pytest.raises(AttributeError, match="did you mean 'desired_size'"):
-        controller.desiredSize  # noqa: B018
+        controller.desiredSize  # type: ignore[attr-defined]  # noqa: B018
 
 
 async def test_controller_is_extensible() -> None:
@@ -521,7 +521,7 @@ async def test_reads_settle_in_order_after_close() -> None:
     reads = [reader.read() for _ in range(3)]
     order: list[int] = []
     for i, r in enumerate(reads):
-        r.add_done_callback(lambda f, i=i: order.append(i))
+        r.add_done_callback(lambda f, i=i: order.append(i))  # type: ignore[misc]
     c.enqueue("a")
     c.close()
     results = [await r for r in reads]

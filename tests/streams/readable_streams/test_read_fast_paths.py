@@ -50,8 +50,8 @@ async def test_read_of_a_queued_chunk_pulls_before_it_settles() -> None:
     assert p.done()
     result = p.result()
     assert type(result) is ReadResult
-    assert result == ("a", False)
     assert (result.value, result.done) == ("a", False)
+    assert result == ("a", False)
     assert controller.desired_size == 1
 
 

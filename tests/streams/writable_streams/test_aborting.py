@@ -336,7 +336,7 @@ async def test_sink_abort_not_called_once_close_started() -> None:
 
 async def test_close_rejection_rejects_abort_and_close(error1: Exception) -> None:
     close_future = pending()
-    abort_called = []
+    abort_called: list[Any] = []
     ws = WritableStream({"close": lambda: close_future, "abort": abort_called.append})
     writer = ws.get_writer()
     await then(writer.ready)

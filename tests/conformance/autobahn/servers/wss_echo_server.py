@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from typing import Any
 
 from websocketstream.server import echo_handler, serve
 
-OPTIONS = {
+OPTIONS: dict[str, Any] = {
     "compression": "deflate",
     "max_size": 64 * 1024 * 1024,  # cases 9.* send messages of up to 16 MiB
     "close_timeout": 5.0,
