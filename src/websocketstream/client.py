@@ -178,7 +178,12 @@ class ClientConnector:
                     proxy=options.proxy,
                     unix_socket=options.unix_socket,
                 )
-                await asyncio.shield(session.handshake_done)
+                # Waited for, not awaited: its rejection is not raised here, so its traceback
+                # does not hold this frame (and through it the session and the API object).
+                handshake = session.handshake_done
+                await asyncio.wait((handshake,))
+            if handshake.exception() is not None:
+                self._failed()  # the session has reported the close already
         except (OSError, TimeoutError, ConnectionError, ValueError):
             self._failed()
         except asyncio.CancelledError:

@@ -206,7 +206,7 @@ class WebSocket(EventTarget):
         self._update_pending = False
         self._session: Session | None = None
         # Every message is handed over as it arrives: no receive backpressure.
-        self._connector = ClientConnector(
+        connector = ClientConnector(
             url_record,
             protocol_list,
             options,
@@ -214,7 +214,8 @@ class WebSocket(EventTarget):
             on_session=self._attach,
             backpressure=False,
         )
-        self._connector.start()
+        self._connector: ClientConnector | None = connector
+        connector.start()
 
     def _attach(self, session: Session) -> None:
         self._session = session
@@ -359,6 +360,7 @@ class WebSocket(EventTarget):
         if state == CONNECTING:
             # "Fail the WebSocket connection" (the close steps follow in later tasks).
             self._close_requested = True
+            assert self._connector is not None
             self._connector.fail()
             return
         self._close_requested = True
@@ -408,6 +410,10 @@ class WebSocket(EventTarget):
             self._in_flight_total = 0
         failed_by_close = self._close_requested and not self._open_reported
         self._close_reported = True
+        # Nothing more comes from the connection: let go of it, so that no reference cycle
+        # (socket -> session -> handler -> socket) outlives the close.
+        self._session = None
+        self._connector = None
         if failed or failed_by_close:
             self._fire(Event("error"))
         self._fire(CloseEvent("close", was_clean=was_clean, code=code, reason=reason))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import hashlib
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -479,3 +481,21 @@ async def test_a_flood_is_read_and_dispatched_in_full(wpt: WptServer) -> None:
     assert sizes == [262144] * 64
     ws.close()
     await trace.wait_closed()
+
+
+@pytest.mark.parametrize("path", ["/echo", "/404"])
+async def test_no_reference_cycle_outlives_the_close(server: AnyServer, path: str) -> None:
+    closed = asyncio.Event()
+    ws = WebSocket(server.url(path))
+    ws.onopen = lambda event: event.target.close()
+    ws.onclose = lambda event: closed.set()
+    await wait(closed.wait())
+    for _ in range(3):
+        await asyncio.sleep(0)
+    ref = weakref.ref(ws)
+    gc.disable()
+    try:
+        del ws
+        assert ref() is None  # freed by reference counting alone
+    finally:
+        gc.enable()

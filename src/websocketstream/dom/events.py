@@ -323,21 +323,31 @@ class EventTarget(SnakeCaseHint):
         if current is not None:
             self._handlers[name] = (current[0], value)
             return
-        event_type = name[2:]
-
-        # HTML §8.1.8.1 "the event handler processing algorithm"
-        def run_handler(event: Event) -> Any:
-            handler = self._get_handler(name)
-            if handler is None:
-                return None
-            result = handler(event)
-            if result is False and name != "onerror":
-                event.prevent_default()  # a handler returning false cancels the event
-            return result
-
-        entry = _Entry(event_type, run_handler, False, handler_name=name)
+        entry = _Entry(name[2:], _EventHandlerListener(name), False, handler_name=name)
         self._listeners.append(entry)
         self._handlers[name] = (entry, value)
+
+
+class _EventHandlerListener:
+    """The listener an ``on*`` attribute registers: it calls the attribute's current value,
+    found through the event's current target (holding no reference to the target, so a
+    target is never kept alive by its own handler slot)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    # HTML §8.1.8.1 "the event handler processing algorithm"
+    def __call__(self, event: Event) -> Any:
+        target = event.current_target
+        handler = None if target is None else target._get_handler(self.name)
+        if handler is None:
+            return None
+        result = handler(event)
+        if result is False and self.name != "onerror":
+            event.prevent_default()  # a handler returning false cancels the event
+        return result
 
 
 # DOM §2.10 "fire an event" (trusted; the event object is made by the caller)
