@@ -24,9 +24,11 @@ server alike:
   :meth:`SessionHandler.session_closing` is called only for a closing handshake (a Close
   frame sent or received); a failed connection, or one whose TCP connection ended without a
   Close frame, goes straight to ``session_closed``, where :attr:`Session.failed` tells the
-  two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  Past
-  the peer's EOF, buffered messages are handed over regardless of backpressure, so a Close
-  frame behind them is still seen.
+  two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  A
+  failed connection (our Close sent) half-closes TCP and reads and discards until the peer's
+  EOF (or ``close_timeout``) before it closes the transport, so no RST destroys the Close on
+  its way to the peer.  Past the peer's EOF, buffered messages are handed over regardless of
+  backpressure, so a Close frame behind them is still seen.
 * **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
   ``ping_timeout`` fails the connection with 1011.
 """
@@ -280,18 +282,25 @@ class Session(asyncio.BufferedProtocol):
             self._processing = False
 
     def _close_transport(self, transport: asyncio.Transport) -> None:
-        if (
-            not self._opened
-            and not self._eof
-            and not self.connection.client
-            and transport.can_write_eof()
-        ):
-            # Server, a refused handshake (an HTTP error response): send it and a FIN, then read and
-            # discard until the peer's EOF or close_timeout ("lingering close", as nginx does).
-            # Closing with unread input would send RST, and the peer could lose the response.
-            if not self._lingering and not transport.is_closing():
+        # Closing a socket with unread input makes the kernel send RST, which can destroy what
+        # we sent last before the peer reads it.  So, rather than closing at once, a "lingering
+        # close" (as nginx and the websockets server do): half-close our side when the transport
+        # can (not over TLS: the peer then ends TCP after reading our Close, or close_timeout
+        # does), then read and discard until the peer's EOF or close_timeout, for
+        # - a server's refused handshake (an HTTP error response);
+        # - a failed connection (RFC 6455 §7.1.7) whose Close was sent, on either end, so the
+        #   peer sees its code (1002, 1007, 1009, 1011).
+        if self._eof or transport.is_closing():
+            transport.close()
+            return
+        conn = self.connection
+        refused = not self._opened and not conn.client and transport.can_write_eof()
+        failed = self._opened and conn.failure is not None and conn.close_sent is not None
+        if refused or failed:
+            if not self._lingering:
                 self._lingering = True
-                transport.write_eof()
+                if transport.can_write_eof():
+                    transport.write_eof()
                 self._arm_close_timer()
             return
         transport.close()
