@@ -36,6 +36,7 @@ server alike:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -167,6 +168,10 @@ class Session(asyncio.BufferedProtocol):
         self._closed = False
         self._processing = False
         self._lingering = False
+        # Write bookkeeping (see queued_mark/was_sent): bytes handed to the transport so far,
+        # and those of them known not to have reached the socket when it was lost.
+        self._written = 0
+        self._unsent_at_end = 0
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
         set_promise_is_handled_to_true(self.handshake_done)
@@ -215,6 +220,10 @@ class Session(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: report the close, exactly once."""
         conn = self.connection
+        if exc is not None and self._writing_paused:
+            # Lost on an error with the transport's buffer above the write limit: its tail
+            # (the last messages queued) did not reach the socket.
+            self._unsent_at_end = max(self._unsent_at_end, self._write_limit + 1)
         self._eof = True
         conn.receive_eof()
         self._cancel_timers()
@@ -421,12 +430,25 @@ class Session(asyncio.BufferedProtocol):
                 # A large part goes as a memoryview: what the socket does not take at once is
                 # then copied once into the transport's buffer, not sliced (copied) first.
                 transport.write(part if len(part) < LARGE_PART else memoryview(part))
+                self._written += len(part)
             conn = self.connection
             if conn.send_buffers_lent() and transport.get_write_buffer_size() == 0:
                 # All sent: the transport keeps no reference to the parts (asyncio 3.12+
                 # may queue the memoryview itself otherwise), so the connection's send buffer
                 # may be reused.
                 conn.send_buffers_released()
+
+    def queued_mark(self) -> int:
+        """Hand everything queued to the transport now; returns the position (in bytes
+        written on this connection) just past the last message sent, for :meth:`was_sent`."""
+        self._flush()
+        return self._written
+
+    def was_sent(self, mark: int) -> bool:
+        """True if every byte up to ``mark`` (from :meth:`queued_mark`) reached the socket, or
+        still will (it is in the transport's buffer and the transport is not aborted):
+        a write is either rejected and not sent, or resolved and sent."""
+        return self._written - self._unsent_at_end >= mark
 
     @property
     def ready_state(self) -> State:
@@ -468,7 +490,7 @@ class Session(asyncio.BufferedProtocol):
     def abort(self) -> None:
         """End the TCP connection at once (an unclean close, code 1006)."""
         if self.transport is not None:
-            self.transport.abort()
+            self._abort_transport(self.transport)
         elif not self._closed:
             self._report_closed()
 
@@ -512,7 +534,14 @@ class Session(asyncio.BufferedProtocol):
             else:
                 # No Close from the peer, or ours is still stuck behind unsent data in the
                 # transport (a graceful close would wait for a drain that may never come).
-                transport.abort()
+                self._abort_transport(transport)
+
+    def _abort_transport(self, transport: asyncio.Transport) -> None:
+        # What the transport still holds is dropped: remember how much (see was_sent).
+        with contextlib.suppress(AttributeError):  # an SSL transport once closed
+            pending = transport.get_write_buffer_size()
+            self._unsent_at_end = max(self._unsent_at_end, pending)
+        transport.abort()
 
     def _report_closed(self) -> None:
         if self._closed:
