@@ -16,6 +16,9 @@ server alike:
   end (or at once past ``FLUSH_SIZE``).
   :meth:`Session.has_buffer_space` is False while the transport's buffer is above its high-water
   mark (``write_limit``); :meth:`Session.wait_for_buffer_space` waits for it to drain.
+  Control replies obey it too: while the transport is above its mark, Pongs wait (one, for
+  the latest Ping, RFC 6455 §5.5.3), and a second Ping meanwhile stops reading until the
+  transport drains, so a peer flooding Pings and never reading the Pongs is held back by TCP.
 * **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
   time means an unclean close with code 1006; a server that answered but keeps TCP open is
   disconnected then, and the close stays clean, as in Chromium; our Close still stuck behind
@@ -231,12 +234,19 @@ class Session(asyncio.BufferedProtocol):
         self._report_closed()
 
     def pause_writing(self) -> None:
-        """The transport's buffer went above ``write_limit``."""
+        """The transport's buffer went above ``write_limit``: Pongs wait (see
+        _update_reading)."""
         self._writing_paused = True
+        self.connection.hold_pongs = True
 
     def resume_writing(self) -> None:
         """The transport's buffer drained: wake the writers waiting for space."""
         self._writing_paused = False
+        conn = self.connection
+        conn.release_pongs()
+        if conn.has_data_to_send():
+            self._flush()
+        self._update_reading()
         waiters = self._space_waiters
         while waiters and not self._writing_paused:
             resolve_promise(waiters.popleft())
@@ -348,7 +358,7 @@ class Session(asyncio.BufferedProtocol):
             or not self._opened
             or conn.state >= CLOSING  # conn.close_expected()
             or conn.buffered < self._read_limit
-        )
+        ) and not (self._writing_paused and conn.pings_held > 1)
         if want is not self._reading_paused:
             return  # reading (not paused) and wanted, or paused and not wanted: no change
         transport = self.transport

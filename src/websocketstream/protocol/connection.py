@@ -169,6 +169,7 @@ class Connection(ReceiveBuffer, SendQueue):
         "_discard",
         "_eof",
         "_fast",
+        "_held_pong",
         "_landing",
         "_lent",
         "_mask_keys",
@@ -188,7 +189,9 @@ class Connection(ReceiveBuffer, SendQueue):
         "close_sent",
         "extensions",
         "failure",
+        "hold_pongs",
         "max_size",
+        "pings_held",
         "should_close_transport",
         "state",
         "subprotocol",
@@ -226,6 +229,12 @@ class Connection(ReceiveBuffer, SendQueue):
         #: data_to_send()): a server after the closing handshake, anyone after a failure or
         #: the peer's EOF.
         self.should_close_transport = False
+        #: While True (the session's transport stopped taking writes), Pings are answered by
+        #: one held Pong for the latest of them (RFC 6455 §5.5.3 allows that), released by
+        #: release_pongs(); pings_held counts the Pings it answers.
+        self.hold_pongs = False
+        self.pings_held = 0
+        self._held_pong: bytes | None = None
         #: Negotiated subprotocol ("" if none) and extensions ("" if none).
         self.subprotocol = ""
         self.extensions = ""
@@ -454,8 +463,13 @@ class Connection(ReceiveBuffer, SendQueue):
                     payload = mask_int(payload, int.from_bytes(buf[key_at : key_at + 4], "little"))
             if opcode == OP_PING:
                 if self.close_sent is None:
-                    # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
-                    self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
+                    if self.hold_pongs:
+                        # Write backpressure: the Pong waits, one for the latest Ping (§5.5.3).
+                        self._held_pong = payload
+                        self.pings_held += 1
+                    else:
+                        # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
+                        self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
                 return (PING, payload)
             if opcode == OP_PONG:
                 return (PONG, payload)
@@ -569,6 +583,16 @@ class Connection(ReceiveBuffer, SendQueue):
         """Queue an unsolicited Pong (≤ 125 bytes; a heartbeat, RFC 6455 §5.5.3)."""
         self._check_can_send()
         self._out += build_frame(FIN | OP_PONG, self._control_payload(data), self._next_key())
+
+    def release_pongs(self) -> None:
+        """Stop holding Pongs back; queue the one held (unless a Close was sent since)."""
+        self.hold_pongs = False
+        payload = self._held_pong
+        if payload is not None:
+            self._held_pong = None
+            self.pings_held = 0
+            if self.close_sent is None:
+                self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
 
     def send_close(self, code: int | None = None, reason: str = "") -> None:
         """Start the closing handshake: queue a Close frame (empty body when ``code`` is None).
