@@ -128,8 +128,63 @@ class SessionHandler(Protocol):
         says whether it was failed rather than closed."""
 
 
+class _DetachedHandler:
+    """The handler of a closed session: its real handler was told everything."""
+
+    def session_opened(self) -> None:
+        pass
+
+    def session_message(self, data: str | bytes) -> None:
+        pass
+
+    def session_closing(self) -> None:
+        pass
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        pass
+
+
+_DETACHED: Final = _DetachedHandler()
+
+
 class Session(asyncio.BufferedProtocol):
     """One WebSocket connection's I/O: see the module docstring."""
+
+    # Slots: one per connection, and a dict of this size would cost more than 1 KiB.
+    __slots__ = (
+        "__weakref__",
+        "_backpressure",
+        "_close_timeout",
+        "_closed",
+        "_closing_armed",
+        "_closing_reported",
+        "_direct",
+        "_eof",
+        "_flush_handle",
+        "_lingering",
+        "_loop",
+        "_on_request",
+        "_opened",
+        "_ping_handle",
+        "_ping_interval",
+        "_ping_timeout",
+        "_pong_deadline",
+        "_processing",
+        "_read_limit",
+        "_reading_paused",
+        "_space_waiters",
+        "_timer",
+        "_unflushed",
+        "_unsent_at_end",
+        "_write_limit",
+        "_writing_paused",
+        "_written",
+        "closed",
+        "connection",
+        "handler",
+        "handshake_done",
+        "transport",
+    )
 
     def __init__(
         self,
@@ -158,7 +213,7 @@ class Session(asyncio.BufferedProtocol):
         self._direct = False  # get_buffer returned the connection's view, not ours
         self._reading_paused = False
         self._writing_paused = False
-        self._space_waiters: deque[Promise[None]] = deque()
+        self._space_waiters: deque[Promise[None]] | None = None  # made when first needed
         self._flush_handle: asyncio.Handle | None = None
         self._unflushed = 0
         self._timer: asyncio.TimerHandle | None = None
@@ -393,13 +448,15 @@ class Session(asyncio.BufferedProtocol):
                 if self.has_buffer_space():
                     resolve_promise(waiter)
                     return waiter
+            if self._space_waiters is None:
+                self._space_waiters = deque()
             self._space_waiters.append(waiter)
         return waiter
 
     def reject_space_waiters(self, error: BaseException) -> None:
         """Reject every writer waiting for buffer space (the closing handshake started)."""
-        waiters, self._space_waiters = self._space_waiters, deque()
-        for waiter in waiters:
+        waiters, self._space_waiters = self._space_waiters, None
+        for waiter in waiters or ():
             reject_promise(waiter, error)
 
     def send(self, data: str | bytes) -> bool:
@@ -565,7 +622,11 @@ class Session(asyncio.BufferedProtocol):
         reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
         self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
         code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
-        self.handler.session_closed(was_clean, code, conn.close_reason)
+        handler = self.handler
+        # The handler (the endpoint) holds this session: drop the way back, so a closed
+        # connection is freed by reference counting alone (no cycle for the cyclic GC).
+        self.handler = _DETACHED
+        handler.session_closed(was_clean, code, conn.close_reason)
         resolve_promise(self.closed)
 
     def _cancel_timers(self) -> None:

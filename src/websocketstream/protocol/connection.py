@@ -159,6 +159,7 @@ class Connection(ReceiveBuffer, SendQueue):
     """
 
     __slots__ = (
+        "__weakref__",
         "_big_fill",
         "_big_view",
         "_buf",
