@@ -86,6 +86,10 @@ DEFAULT_READ_LIMIT: Final = 64 * 1024
 DEFAULT_WRITE_LIMIT: Final = 64 * 1024
 #: Queued outgoing bytes that are flushed at once rather than at the end of the iteration.
 FLUSH_SIZE: Final = 64 * 1024
+#: Seconds without large frames after which a connection's reusable large-frame buffers (up to
+#: 4 MiB each way) are released: checked every BUFFER_IDLE_TIME, released at the second check
+#: that saw no large frame.
+BUFFER_IDLE_TIME: Final = 1.0
 #: Size of the receive buffer shared by the sessions of a thread.
 RECEIVE_BUFFER_SIZE: Final = 256 * 1024
 
@@ -161,6 +165,8 @@ class Session(asyncio.BufferedProtocol):
         "_direct",
         "_eof",
         "_flush_handle",
+        "_idle_handle",
+        "_large_activity",
         "_lingering",
         "_loop",
         "_on_request",
@@ -215,6 +221,9 @@ class Session(asyncio.BufferedProtocol):
         self._writing_paused = False
         self._space_waiters: deque[Promise[None]] | None = None  # made when first needed
         self._flush_handle: asyncio.Handle | None = None
+        # Large frames flowed since the last idle check (see _large_frames_flowed).
+        self._large_activity = False
+        self._idle_handle: asyncio.TimerHandle | None = None
         self._unflushed = 0
         self._timer: asyncio.TimerHandle | None = None
         self._ping_handle: asyncio.TimerHandle | None = None
@@ -260,6 +269,11 @@ class Session(asyncio.BufferedProtocol):
         if self._direct:
             self._direct = False
             self.connection.received_into(nbytes)
+            # Read into a large frame's buffer (or the spare one, at a frame boundary).
+            if nbytes >= LARGE_PART:
+                self._large_activity = True
+            if self._idle_handle is None:
+                self._large_frames_flowed()
         else:
             view = _receive_buffer.view
             assert view is not None
@@ -499,11 +513,29 @@ class Session(asyncio.BufferedProtocol):
                 transport.write(part if len(part) < LARGE_PART else memoryview(part))
                 self._written += len(part)
             conn = self.connection
-            if conn.send_buffers_lent() and transport.get_write_buffer_size() == 0:
-                # All sent: the transport keeps no reference to the parts (asyncio 3.12+
-                # may queue the memoryview itself otherwise), so the connection's send buffer
-                # may be reused.
-                conn.send_buffers_released()
+            if conn.send_buffers_lent():
+                self._large_frames_flowed(sent=True)
+                if transport.get_write_buffer_size() == 0:
+                    # All sent: the transport keeps no reference to the parts (asyncio 3.12+
+                    # may queue the memoryview itself otherwise), so the connection's send
+                    # buffer may be reused.
+                    conn.send_buffers_released()
+
+    def _large_frames_flowed(self, sent: bool = False) -> None:
+        # The reusable large-frame buffers exist for speed while large messages flow; once
+        # they stop, the buffers are released (memory per idle connection stays small).
+        if sent:
+            self._large_activity = True
+        if self._idle_handle is None and not self._closed:
+            self._idle_handle = self._loop.call_later(BUFFER_IDLE_TIME, self._check_idle_buffers)
+
+    def _check_idle_buffers(self) -> None:
+        self._idle_handle = None
+        if self._large_activity:
+            self._large_activity = False
+            self._idle_handle = self._loop.call_later(BUFFER_IDLE_TIME, self._check_idle_buffers)
+        else:
+            self.connection.release_large_buffers()
 
     def queued_mark(self) -> int:
         """Hand everything queued to the transport now; returns the position (in bytes
@@ -622,6 +654,7 @@ class Session(asyncio.BufferedProtocol):
         reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
         self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
         code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
+        conn.release_large_buffers()
         handler = self.handler
         # The handler (the endpoint) holds this session: drop the way back, so a closed
         # connection is freed by reference counting alone (no cycle for the cyclic GC).
@@ -630,11 +663,12 @@ class Session(asyncio.BufferedProtocol):
         resolve_promise(self.closed)
 
     def _cancel_timers(self) -> None:
-        for handle in (self._timer, self._flush_handle):
+        for handle in (self._timer, self._flush_handle, self._idle_handle):
             if handle is not None:
                 handle.cancel()
         self._timer = None
         self._flush_handle = None
+        self._idle_handle = None
         self._stop_keepalive()
 
     # ----------------------------------------------------------------- keepalive

@@ -133,3 +133,40 @@ async def test_a_closed_connection_is_freed_by_reference_counting(
             assert not alive, alive
         finally:
             gc.enable()
+
+
+async def test_large_frame_buffers_are_released_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reusable large-frame buffers (up to 4 MiB each way) exist while large messages flow;
+    # an idle connection gives them back.
+    import websocketstream.session as session_module
+
+    monkeypatch.setattr(session_module, "BUFFER_IDLE_TIME", 0.05)
+    async with running(echo_handler, max_size=4 * 2**20, compression=None) as server:
+        wss = WebSocketStream(
+            f"ws://127.0.0.1:{server.port}/", max_size=4 * 2**20, compression=None
+        )
+        info = await wait(wss.opened)
+        writer = info.writable.get_writer()
+        reader = info.readable.get_reader()
+        for _ in range(3):
+            await wait(writer.write(bytes(2 * 2**20)))
+            assert len((await wait(reader.read())).value) == 2 * 2**20
+        session = wss._session
+        assert session is not None
+        connection = session.connection
+        assert connection.holds_large_buffers()
+        released = asyncio.Event()
+
+        def check() -> None:
+            if connection.holds_large_buffers():
+                asyncio.get_running_loop().call_later(0.05, check)
+            else:
+                released.set()
+
+        check()
+        await wait(released.wait())
+        # And they come back for the next large message.
+        await wait(writer.write(bytes(2 * 2**20)))
+        assert len((await wait(reader.read())).value) == 2 * 2**20
+        wss.close()
+        await wait(wss.closed)

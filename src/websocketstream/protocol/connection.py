@@ -524,6 +524,18 @@ class Connection(ReceiveBuffer, SendQueue):
 
     # ---------------------------------------------------------------- outbound
 
+    def holds_large_buffers(self) -> bool:
+        """True while the connection keeps a reusable large-frame buffer (received or sent)."""
+        return self._spare is not None or self._send_buf is not None or self._lent is not None
+
+    def release_large_buffers(self) -> None:
+        """Drop the reusable large-frame buffers (the session calls this once large frames
+        stopped flowing): a buffer in use stays alive through its views until it is done,
+        and the next large frame gets a new one."""
+        self._spare = None
+        self._send_buf = None
+        self._lent = None
+
     def _check_can_send(self) -> None:
         if not self._can_send:
             if self.state is CONNECTING:
