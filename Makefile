@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients autobahn autobahn-server clean
+.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients bench-hostile autobahn autobahn-server clean
 AUTOBAHN_CASES ?= *
 AUTOBAHN_SERVER_CASES ?= *
 
@@ -54,6 +54,11 @@ bench-streams: $(STAMP)
 bench-clients: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python benchmarks/clients.py
+
+# Hostile peers (slowloris, idle connections, churn, ping flood, fragments) against our server
+# and the websockets library's, side by side (about 4 minutes; --quick for a tenth).
+bench-hostile: $(STAMP)
+	$(BIN)/python benchmarks/hostile.py
 
 # The Autobahn|Testsuite (fuzzingserver) against our WebSocketStream echo client.
 # AUTOBAHN_CASES=1-10 runs a subset (CI does).

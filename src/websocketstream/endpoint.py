@@ -123,8 +123,9 @@ class StreamEndpoint(SnakeCaseHint):
         set_promise_is_handled_to_true(self._opened_promise)
         set_promise_is_handled_to_true(self._closed_promise)
         self._sink_close_promise: Promise[None] | None = None
-        self._write_pending = False
-        self._unsent_at_close = False
+        # The write waiting for buffer space: its result promise and the session's mark just
+        # past its message (which is already queued; see session_closed).
+        self._pending_write: tuple[Promise[None], int] | None = None
         # Writes that came after the connection failed (before its close is reported): not
         # sent, rejected with the close's error in session_closed.
         self._unsendable_writes: list[Promise[None]] = []
@@ -251,8 +252,6 @@ class StreamEndpoint(SnakeCaseHint):
     # WebSockets §"the WebSocket closing handshake is started"
     def session_closing(self) -> None:
         """The closing handshake started: pending writes fail with InvalidStateError."""
-        if self._write_pending:
-            self._unsent_at_close = True
         writable = self._writable_controller
         if writable is not None and self._sink_close_promise is None:
             # As Chromium (and the web-platform-tests): once closing starts, the writable is
@@ -280,8 +279,19 @@ class StreamEndpoint(SnakeCaseHint):
                     "WebSocket closed before handshake complete.", close_code=code, reason=reason
                 ),
             )
-        if self._unsent_at_close:
-            was_clean = False  # data the application wrote was never sent (as Chromium)
+        pending = self._pending_write
+        if pending is not None:
+            # The message of the write waiting for buffer space was queued before any Close we
+            # sent: the write resolves if its bytes reached the socket (a graceful close
+            # flushes them), else it rejects below and the close is unclean (as Chromium, for
+            # data the application wrote that was never sent).
+            self._pending_write = None
+            assert self._session is not None
+            if self._session.was_sent(pending[1]):
+                resolve_promise(pending[0])
+                pending = None
+            else:
+                was_clean = False
         readable = self._readable_controller
         writable = self._writable_controller
         if was_clean:
@@ -316,6 +326,13 @@ class StreamEndpoint(SnakeCaseHint):
             for write in self._unsendable_writes:
                 reject_promise(write, stored or self._closing_error_object())
             self._unsendable_writes.clear()
+        if pending is not None:
+            _erroring, stored_error = (
+                writable_stream_error_state(self._writable)
+                if self._writable is not None
+                else (False, None)
+            )
+            reject_promise(pending[0], stored_error or self._closing_error_object())
 
     # ----------------------------------------------------------------- stream operations
 
@@ -354,18 +371,27 @@ class StreamEndpoint(SnakeCaseHint):
             return self._resolved_none
         # "Wait until there is sufficient buffer space": the message is accepted once the
         # bounded transport buffer drains below its limit.
-        self._write_pending = True
         result: Promise[None] = new_promise()
+        pending = (result, session.queued_mark())
+        self._pending_write = pending
         waiter = session.wait_for_buffer_space()
-        waiter.add_done_callback(lambda w: self._write_settled(w, result))
+        waiter.add_done_callback(lambda w: self._write_settled(w, pending))
         return result
 
-    def _write_settled(self, waiter: Promise[None], result: Promise[None]) -> None:
-        self._write_pending = False
+    def _write_settled(self, waiter: Promise[None], pending: tuple[Promise[None], int]) -> None:
+        result = pending[0]
         error = None if waiter.cancelled() else waiter.exception()
+        if self._pending_write is not pending:
+            return  # settled by session_closed
         if error is None:
+            self._pending_write = None
             resolve_promise(result)
             return
+        if not self._closed_reported:
+            # The closing handshake started: the message is queued ahead of the Close, so
+            # whether it was sent is known once the connection is closed (session_closed).
+            return
+        self._pending_write = None
         # The closing handshake started or the connection ended: by now the writable is
         # erroring with the error the endpoint chose (InvalidStateError, or the unclean
         # close's WebSocketError); the pending write rejects with that very object, as a

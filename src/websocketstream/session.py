@@ -16,6 +16,9 @@ server alike:
   end (or at once past ``FLUSH_SIZE``).
   :meth:`Session.has_buffer_space` is False while the transport's buffer is above its high-water
   mark (``write_limit``); :meth:`Session.wait_for_buffer_space` waits for it to drain.
+  Control replies obey it too: while the transport is above its mark, Pongs wait (one, for
+  the latest Ping, RFC 6455 §5.5.3), and a second Ping meanwhile stops reading until the
+  transport drains, so a peer flooding Pings and never reading the Pongs is held back by TCP.
 * **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
   time means an unclean close with code 1006; a server that answered but keeps TCP open is
   disconnected then, and the close stays clean, as in Chromium; our Close still stuck behind
@@ -24,9 +27,11 @@ server alike:
   :meth:`SessionHandler.session_closing` is called only for a closing handshake (a Close
   frame sent or received); a failed connection, or one whose TCP connection ended without a
   Close frame, goes straight to ``session_closed``, where :attr:`Session.failed` tells the
-  two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  Past
-  the peer's EOF, buffered messages are handed over regardless of backpressure, so a Close
-  frame behind them is still seen.
+  two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  A
+  failed connection (our Close sent) half-closes TCP and reads and discards until the peer's
+  EOF (or ``close_timeout``) before it closes the transport, so no RST destroys the Close on
+  its way to the peer.  Past the peer's EOF, buffered messages are handed over regardless of
+  backpressure, so a Close frame behind them is still seen.
 * **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
   ``ping_timeout`` fails the connection with 1011.
 """
@@ -34,6 +39,7 @@ server alike:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -80,6 +86,10 @@ DEFAULT_READ_LIMIT: Final = 64 * 1024
 DEFAULT_WRITE_LIMIT: Final = 64 * 1024
 #: Queued outgoing bytes that are flushed at once rather than at the end of the iteration.
 FLUSH_SIZE: Final = 64 * 1024
+#: Seconds without large frames after which a connection's reusable large-frame buffers (up to
+#: 4 MiB each way) are released: checked every BUFFER_IDLE_TIME, released at the second check
+#: that saw no large frame.
+BUFFER_IDLE_TIME: Final = 1.0
 #: Size of the receive buffer shared by the sessions of a thread.
 RECEIVE_BUFFER_SIZE: Final = 256 * 1024
 
@@ -122,8 +132,65 @@ class SessionHandler(Protocol):
         says whether it was failed rather than closed."""
 
 
+class _DetachedHandler:
+    """The handler of a closed session: its real handler was told everything."""
+
+    def session_opened(self) -> None:
+        pass
+
+    def session_message(self, data: str | bytes) -> None:
+        pass
+
+    def session_closing(self) -> None:
+        pass
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        pass
+
+
+_DETACHED: Final = _DetachedHandler()
+
+
 class Session(asyncio.BufferedProtocol):
     """One WebSocket connection's I/O: see the module docstring."""
+
+    # Slots: one per connection, and a dict of this size would cost more than 1 KiB.
+    __slots__ = (
+        "__weakref__",
+        "_backpressure",
+        "_close_timeout",
+        "_closed",
+        "_closing_armed",
+        "_closing_reported",
+        "_direct",
+        "_eof",
+        "_flush_handle",
+        "_idle_handle",
+        "_large_activity",
+        "_lingering",
+        "_loop",
+        "_on_request",
+        "_opened",
+        "_ping_handle",
+        "_ping_interval",
+        "_ping_timeout",
+        "_pong_deadline",
+        "_processing",
+        "_read_limit",
+        "_reading_paused",
+        "_space_waiters",
+        "_timer",
+        "_unflushed",
+        "_unsent_at_end",
+        "_write_limit",
+        "_writing_paused",
+        "_written",
+        "closed",
+        "connection",
+        "handler",
+        "handshake_done",
+        "transport",
+    )
 
     def __init__(
         self,
@@ -152,8 +219,11 @@ class Session(asyncio.BufferedProtocol):
         self._direct = False  # get_buffer returned the connection's view, not ours
         self._reading_paused = False
         self._writing_paused = False
-        self._space_waiters: deque[Promise[None]] = deque()
+        self._space_waiters: deque[Promise[None]] | None = None  # made when first needed
         self._flush_handle: asyncio.Handle | None = None
+        # Large frames flowed since the last idle check (see _large_frames_flowed).
+        self._large_activity = False
+        self._idle_handle: asyncio.TimerHandle | None = None
         self._unflushed = 0
         self._timer: asyncio.TimerHandle | None = None
         self._ping_handle: asyncio.TimerHandle | None = None
@@ -165,6 +235,10 @@ class Session(asyncio.BufferedProtocol):
         self._closed = False
         self._processing = False
         self._lingering = False
+        # Write bookkeeping (see queued_mark/was_sent): bytes handed to the transport so far,
+        # and those of them known not to have reached the socket when it was lost.
+        self._written = 0
+        self._unsent_at_end = 0
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
         set_promise_is_handled_to_true(self.handshake_done)
@@ -195,6 +269,11 @@ class Session(asyncio.BufferedProtocol):
         if self._direct:
             self._direct = False
             self.connection.received_into(nbytes)
+            # Read into a large frame's buffer (or the spare one, at a frame boundary).
+            if nbytes >= LARGE_PART:
+                self._large_activity = True
+            if self._idle_handle is None:
+                self._large_frames_flowed()
         else:
             view = _receive_buffer.view
             assert view is not None
@@ -213,6 +292,10 @@ class Session(asyncio.BufferedProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: report the close, exactly once."""
         conn = self.connection
+        if exc is not None and self._writing_paused:
+            # Lost on an error with the transport's buffer above the write limit: its tail
+            # (the last messages queued) did not reach the socket.
+            self._unsent_at_end = max(self._unsent_at_end, self._write_limit + 1)
         self._eof = True
         conn.receive_eof()
         self._cancel_timers()
@@ -220,12 +303,19 @@ class Session(asyncio.BufferedProtocol):
         self._report_closed()
 
     def pause_writing(self) -> None:
-        """The transport's buffer went above ``write_limit``."""
+        """The transport's buffer went above ``write_limit``: Pongs wait (see
+        _update_reading)."""
         self._writing_paused = True
+        self.connection.hold_pongs = True
 
     def resume_writing(self) -> None:
         """The transport's buffer drained: wake the writers waiting for space."""
         self._writing_paused = False
+        conn = self.connection
+        conn.release_pongs()
+        if conn.has_data_to_send():
+            self._flush()
+        self._update_reading()
         waiters = self._space_waiters
         while waiters and not self._writing_paused:
             resolve_promise(waiters.popleft())
@@ -280,18 +370,25 @@ class Session(asyncio.BufferedProtocol):
             self._processing = False
 
     def _close_transport(self, transport: asyncio.Transport) -> None:
-        if (
-            not self._opened
-            and not self._eof
-            and not self.connection.client
-            and transport.can_write_eof()
-        ):
-            # Server, a refused handshake (an HTTP error response): send it and a FIN, then read and
-            # discard until the peer's EOF or close_timeout ("lingering close", as nginx does).
-            # Closing with unread input would send RST, and the peer could lose the response.
-            if not self._lingering and not transport.is_closing():
+        # Closing a socket with unread input makes the kernel send RST, which can destroy what
+        # we sent last before the peer reads it.  So, rather than closing at once, a "lingering
+        # close" (as nginx and the websockets server do): half-close our side when the transport
+        # can (not over TLS: the peer then ends TCP after reading our Close, or close_timeout
+        # does), then read and discard until the peer's EOF or close_timeout, for
+        # - a server's refused handshake (an HTTP error response);
+        # - a failed connection (RFC 6455 §7.1.7) whose Close was sent, on either end, so the
+        #   peer sees its code (1002, 1007, 1009, 1011).
+        if self._eof or transport.is_closing():
+            transport.close()
+            return
+        conn = self.connection
+        refused = not self._opened and not conn.client and transport.can_write_eof()
+        failed = self._opened and conn.failure is not None and conn.close_sent is not None
+        if refused or failed:
+            if not self._lingering:
                 self._lingering = True
-                transport.write_eof()
+                if transport.can_write_eof():
+                    transport.write_eof()
                 self._arm_close_timer()
             return
         transport.close()
@@ -330,7 +427,7 @@ class Session(asyncio.BufferedProtocol):
             or not self._opened
             or conn.state >= CLOSING  # conn.close_expected()
             or conn.buffered < self._read_limit
-        )
+        ) and not (self._writing_paused and conn.pings_held > 1)
         if want is not self._reading_paused:
             return  # reading (not paused) and wanted, or paused and not wanted: no change
         transport = self.transport
@@ -365,13 +462,15 @@ class Session(asyncio.BufferedProtocol):
                 if self.has_buffer_space():
                     resolve_promise(waiter)
                     return waiter
+            if self._space_waiters is None:
+                self._space_waiters = deque()
             self._space_waiters.append(waiter)
         return waiter
 
     def reject_space_waiters(self, error: BaseException) -> None:
         """Reject every writer waiting for buffer space (the closing handshake started)."""
-        waiters, self._space_waiters = self._space_waiters, deque()
-        for waiter in waiters:
+        waiters, self._space_waiters = self._space_waiters, None
+        for waiter in waiters or ():
             reject_promise(waiter, error)
 
     def send(self, data: str | bytes) -> bool:
@@ -412,12 +511,43 @@ class Session(asyncio.BufferedProtocol):
                 # A large part goes as a memoryview: what the socket does not take at once is
                 # then copied once into the transport's buffer, not sliced (copied) first.
                 transport.write(part if len(part) < LARGE_PART else memoryview(part))
+                self._written += len(part)
             conn = self.connection
-            if conn.send_buffers_lent() and transport.get_write_buffer_size() == 0:
-                # All sent: the transport keeps no reference to the parts (asyncio 3.12+
-                # may queue the memoryview itself otherwise), so the connection's send buffer
-                # may be reused.
-                conn.send_buffers_released()
+            if conn.send_buffers_lent():
+                self._large_frames_flowed(sent=True)
+                if transport.get_write_buffer_size() == 0:
+                    # All sent: the transport keeps no reference to the parts (asyncio 3.12+
+                    # may queue the memoryview itself otherwise), so the connection's send
+                    # buffer may be reused.
+                    conn.send_buffers_released()
+
+    def _large_frames_flowed(self, sent: bool = False) -> None:
+        # The reusable large-frame buffers exist for speed while large messages flow; once
+        # they stop, the buffers are released (memory per idle connection stays small).
+        if sent:
+            self._large_activity = True
+        if self._idle_handle is None and not self._closed:
+            self._idle_handle = self._loop.call_later(BUFFER_IDLE_TIME, self._check_idle_buffers)
+
+    def _check_idle_buffers(self) -> None:
+        self._idle_handle = None
+        if self._large_activity:
+            self._large_activity = False
+            self._idle_handle = self._loop.call_later(BUFFER_IDLE_TIME, self._check_idle_buffers)
+        else:
+            self.connection.release_large_buffers()
+
+    def queued_mark(self) -> int:
+        """Hand everything queued to the transport now; returns the position (in bytes
+        written on this connection) just past the last message sent, for :meth:`was_sent`."""
+        self._flush()
+        return self._written
+
+    def was_sent(self, mark: int) -> bool:
+        """True if every byte up to ``mark`` (from :meth:`queued_mark`) reached the socket, or
+        still will (it is in the transport's buffer and the transport is not aborted):
+        a write is either rejected and not sent, or resolved and sent."""
+        return self._written - self._unsent_at_end >= mark
 
     @property
     def ready_state(self) -> State:
@@ -459,7 +589,7 @@ class Session(asyncio.BufferedProtocol):
     def abort(self) -> None:
         """End the TCP connection at once (an unclean close, code 1006)."""
         if self.transport is not None:
-            self.transport.abort()
+            self._abort_transport(self.transport)
         elif not self._closed:
             self._report_closed()
 
@@ -503,7 +633,14 @@ class Session(asyncio.BufferedProtocol):
             else:
                 # No Close from the peer, or ours is still stuck behind unsent data in the
                 # transport (a graceful close would wait for a drain that may never come).
-                transport.abort()
+                self._abort_transport(transport)
+
+    def _abort_transport(self, transport: asyncio.Transport) -> None:
+        # What the transport still holds is dropped: remember how much (see was_sent).
+        with contextlib.suppress(AttributeError):  # an SSL transport once closed
+            pending = transport.get_write_buffer_size()
+            self._unsent_at_end = max(self._unsent_at_end, pending)
+        transport.abort()
 
     def _report_closed(self) -> None:
         if self._closed:
@@ -517,15 +654,21 @@ class Session(asyncio.BufferedProtocol):
         reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
         self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
         code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
-        self.handler.session_closed(was_clean, code, conn.close_reason)
+        conn.release_large_buffers()
+        handler = self.handler
+        # The handler (the endpoint) holds this session: drop the way back, so a closed
+        # connection is freed by reference counting alone (no cycle for the cyclic GC).
+        self.handler = _DETACHED
+        handler.session_closed(was_clean, code, conn.close_reason)
         resolve_promise(self.closed)
 
     def _cancel_timers(self) -> None:
-        for handle in (self._timer, self._flush_handle):
+        for handle in (self._timer, self._flush_handle, self._idle_handle):
             if handle is not None:
                 handle.cancel()
         self._timer = None
         self._flush_handle = None
+        self._idle_handle = None
         self._stop_keepalive()
 
     # ----------------------------------------------------------------- keepalive

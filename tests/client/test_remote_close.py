@@ -53,17 +53,19 @@ async def remote_close_after_data_script(conn: RawConnection) -> None:
     await conn.read_until_close(head)
 
 
-async def test_close_with_unwritten_data_should_not_be_considered_clean(
+async def test_close_with_a_queued_write_is_clean_once_the_server_read_it(
     raw_server: Any,
 ) -> None:
     server: RawServer = await raw_server(remote_close_after_data_script)
     wss, info = await connect(server.url("/remote-close?code=4567"))
     writer = info.writable.get_writer()
     write = writer.write(bytes(20 * MiB))
-    write_error = await rejects(write, InvalidStateError)
-    error = await rejects(wss.closed, WebSocketError)
-    assert error.close_code == 4567
-    assert await rejects(writer.closed, InvalidStateError) is write_error
+    # Deviation (docs/deviations.md): the message was queued on the socket ahead of our Close
+    # reply and the server read it, so the write resolves and the close is clean (Chromium
+    # rejects the write: its Close interrupts the unfinished fragmented message).
+    await wait(write)
+    assert await wait(wss.closed) == WebSocketCloseInfo(4567, "")
+    await rejects(writer.closed, InvalidStateError)
 
 
 async def test_remote_code_and_reason_should_be_used(server: AnyServer) -> None:

@@ -3,9 +3,18 @@ session, deflate contexts made on first use), and a closed connection is freed."
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import weakref
+from typing import Any
+
 import pytest
 
-from .peers import run_measured
+from tests.client.helpers import wait
+from websocketstream import WebSocketStream
+from websocketstream.server import ServerWebSocketStream, echo_handler
+
+from .peers import run_measured, running
 
 IDLE_SCRIPT = r"""
 import asyncio, gc, json, sys
@@ -72,3 +81,92 @@ async def test_idle_connections_cost_a_few_kib(compression: str) -> None:
     # as much again (the allocator keeps freed memory, so RSS itself stays up).
     assert opened_again - max(opened, closed) < growth / 3 + 2**20
     assert closed_again - closed < growth / 3 + 2**20
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+@pytest.mark.parametrize("closer", ["client", "server"])
+async def test_a_closed_connection_is_freed_by_reference_counting(
+    compression: str | None, closer: str
+) -> None:
+    # No reference cycles on the per-connection path: with the cyclic GC off, the client's
+    # WebSocketStream, both Sessions and Connections, and the server's endpoint die once the
+    # connection is closed and the application dropped its references.
+    server_refs: list[weakref.ref[Any]] = []
+    handler_done = asyncio.Event()
+
+    async def handler(ws: ServerWebSocketStream) -> None:
+        server_refs.append(weakref.ref(ws))
+        server_refs.append(weakref.ref(ws._session))
+        server_refs.append(weakref.ref(ws._session.connection))  # type: ignore[union-attr]
+        if closer == "server":
+            info = await ws.opened
+            reader = info.readable.get_reader()
+            await reader.read()
+            reader.release_lock()
+        else:
+            await echo_handler(ws)
+        handler_done.set()
+
+    async with running(handler, compression=compression) as server:
+        gc.collect()
+        gc.disable()
+        try:
+            wss = WebSocketStream(f"ws://127.0.0.1:{server.port}/", compression=compression)
+            info = await wait(wss.opened)
+            writer = info.writable.get_writer()
+            await wait(writer.write("hello" * 100))
+            if closer == "client":
+                reader = info.readable.get_reader()
+                assert await wait(reader.read()) == ("hello" * 100, False)
+                wss.close(1000)
+            await wait(wss.closed)
+            await wait(handler_done.wait())
+            session = wss._session
+            assert session is not None
+            client_refs = [weakref.ref(wss), weakref.ref(session), weakref.ref(session.connection)]
+            del wss, info, writer, session
+            if closer == "client":
+                del reader
+            for _ in range(10):  # the server's handler task finishes
+                await asyncio.sleep(0)
+            alive = [ref() for ref in client_refs + server_refs if ref() is not None]
+            assert not alive, alive
+        finally:
+            gc.enable()
+
+
+async def test_large_frame_buffers_are_released_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reusable large-frame buffers (up to 4 MiB each way) exist while large messages flow;
+    # an idle connection gives them back.
+    import websocketstream.session as session_module
+
+    monkeypatch.setattr(session_module, "BUFFER_IDLE_TIME", 0.05)
+    async with running(echo_handler, max_size=4 * 2**20, compression=None) as server:
+        wss = WebSocketStream(
+            f"ws://127.0.0.1:{server.port}/", max_size=4 * 2**20, compression=None
+        )
+        info = await wait(wss.opened)
+        writer = info.writable.get_writer()
+        reader = info.readable.get_reader()
+        for _ in range(3):
+            await wait(writer.write(bytes(2 * 2**20)))
+            assert len((await wait(reader.read())).value) == 2 * 2**20
+        session = wss._session
+        assert session is not None
+        connection = session.connection
+        assert connection.holds_large_buffers()
+        released = asyncio.Event()
+
+        def check() -> None:
+            if connection.holds_large_buffers():
+                asyncio.get_running_loop().call_later(0.05, check)
+            else:
+                released.set()
+
+        check()
+        await wait(released.wait())
+        # And they come back for the next large message.
+        await wait(writer.write(bytes(2 * 2**20)))
+        assert len((await wait(reader.read())).value) == 2 * 2**20
+        wss.close()
+        await wait(wss.closed)

@@ -158,6 +158,7 @@ class Connection(ReceiveBuffer, SendQueue):
     """
 
     __slots__ = (
+        "__weakref__",
         "_big_fill",
         "_big_view",
         "_buf",
@@ -168,6 +169,7 @@ class Connection(ReceiveBuffer, SendQueue):
         "_discard",
         "_eof",
         "_fast",
+        "_held_pong",
         "_landing",
         "_lent",
         "_mask_keys",
@@ -187,7 +189,9 @@ class Connection(ReceiveBuffer, SendQueue):
         "close_sent",
         "extensions",
         "failure",
+        "hold_pongs",
         "max_size",
+        "pings_held",
         "should_close_transport",
         "state",
         "subprotocol",
@@ -225,6 +229,12 @@ class Connection(ReceiveBuffer, SendQueue):
         #: data_to_send()): a server after the closing handshake, anyone after a failure or
         #: the peer's EOF.
         self.should_close_transport = False
+        #: While True (the session's transport stopped taking writes), Pings are answered by
+        #: one held Pong for the latest of them (RFC 6455 §5.5.3 allows that), released by
+        #: release_pongs(); pings_held counts the Pings it answers.
+        self.hold_pongs = False
+        self.pings_held = 0
+        self._held_pong: bytes | None = None
         #: Negotiated subprotocol ("" if none) and extensions ("" if none).
         self.subprotocol = ""
         self.extensions = ""
@@ -498,8 +508,13 @@ class Connection(ReceiveBuffer, SendQueue):
                     payload = mask_int(payload, int.from_bytes(buf[key_at : key_at + 4], "little"))
             if opcode == OP_PING:
                 if self.close_sent is None:
-                    # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
-                    self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
+                    if self.hold_pongs:
+                        # Write backpressure: the Pong waits, one for the latest Ping (§5.5.3).
+                        self._held_pong = payload
+                        self.pings_held += 1
+                    else:
+                        # RFC 6455 §5.5.2: answer a Ping with a Pong carrying the same data.
+                        self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
                 return (PING, payload)
             if opcode == OP_PONG:
                 return (PONG, payload)
@@ -552,6 +567,18 @@ class Connection(ReceiveBuffer, SendQueue):
         self._drop_input()
 
     # ---------------------------------------------------------------- outbound
+
+    def holds_large_buffers(self) -> bool:
+        """True while the connection keeps a reusable large-frame buffer (received or sent)."""
+        return self._spare is not None or self._send_buf is not None or self._lent is not None
+
+    def release_large_buffers(self) -> None:
+        """Drop the reusable large-frame buffers (the session calls this once large frames
+        stopped flowing): a buffer in use stays alive through its views until it is done,
+        and the next large frame gets a new one."""
+        self._spare = None
+        self._send_buf = None
+        self._lent = None
 
     def _check_can_send(self) -> None:
         if not self._can_send:
@@ -613,6 +640,16 @@ class Connection(ReceiveBuffer, SendQueue):
         """Queue an unsolicited Pong (≤ 125 bytes; a heartbeat, RFC 6455 §5.5.3)."""
         self._check_can_send()
         self._out += build_frame(FIN | OP_PONG, self._control_payload(data), self._next_key())
+
+    def release_pongs(self) -> None:
+        """Stop holding Pongs back; queue the one held (unless a Close was sent since)."""
+        self.hold_pongs = False
+        payload = self._held_pong
+        if payload is not None:
+            self._held_pong = None
+            self.pings_held = 0
+            if self.close_sent is None:
+                self._out += build_frame(FIN | OP_PONG, payload, self._next_key())
 
     def send_close(self, code: int | None = None, reason: str = "") -> None:
         """Start the closing handshake: queue a Close frame (empty body when ``code`` is None).

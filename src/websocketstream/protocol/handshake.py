@@ -317,7 +317,11 @@ class ServerHandshake:
         if compression not in ("deflate", None):
             raise ValueError(f"unsupported compression {compression!r}")
         self._compression = compression
-        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_HEAD)
+        # None once accept() answered: HTTP is over, and h11's state would stay with every
+        # open connection.
+        self._h11: h11.Connection | None = h11.Connection(
+            h11.SERVER, max_incomplete_event_size=MAX_REQUEST_HEAD
+        )
         self._fed = 0  # bytes received before the request was complete
         self._first_line: bytes | None = b""  # the request line so far; None once complete
         #: The validated request, once received.
@@ -342,6 +346,8 @@ class ServerHandshake:
         or HandshakeError (connection closed early).
         """
         conn = self._h11
+        if conn is None:
+            raise HandshakeError("the handshake is over")
         if data and self.request is None:
             conn.receive_data(data)
             self._check_head(bytes(data))
@@ -457,12 +463,16 @@ class ServerHandshake:
             if codec is not None:
                 fields.append(("Sec-WebSocket-Extensions", codec.response))
         fields.extend(extra)
-        data = self._h11.send(
+        conn = self._h11
+        if conn is None:
+            raise ValueError("the request was accepted already")
+        data = conn.send(
             h11.InformationalResponse(
                 status_code=101, headers=fields, reason=b"Switching Protocols"
             )
         )
-        trailing, _closed = self._h11.trailing_data
+        trailing, _closed = conn.trailing_data
+        self._h11 = None
         return data or b"", bytes(trailing), codec
 
 

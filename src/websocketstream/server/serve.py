@@ -161,8 +161,12 @@ class ServerWebSocketStream(StreamEndpoint):
             session.fail(1011, "internal error")
             return
         self.close(1000)  # "closed normally": 1000, as the module says
-        with contextlib.suppress(Exception):
+        try:
             await self.closed
+        except Exception as exc:
+            # Raising the stored error gave it a traceback holding this frame (and self): drop
+            # it, so the connection is freed by reference counting alone.
+            exc.__traceback__ = None
 
     def __repr__(self) -> str:
         target = self._request.target if self._request is not None else "?"
@@ -172,8 +176,12 @@ class ServerWebSocketStream(StreamEndpoint):
 async def echo_handler(ws: ServerWebSocketStream) -> None:
     """A handler that sends every message back as it came (text as text, binary as binary)."""
     info = await ws.opened
-    with contextlib.suppress(Exception):
+    try:
         await info.readable.pipe_to(info.writable)
+    except Exception as exc:
+        # The connection's stored error: raising it here gave it a traceback that holds this
+        # frame (and so the connection); drop it, so the connection is freed by refcounting.
+        exc.__traceback__ = None
 
 
 class Server:
