@@ -59,3 +59,20 @@ def test_sigint_closes_the_connection_and_exits_130() -> None:
     assert process.returncode == 130
     assert err == b"wsstream: interrupted\n"
     assert b"closed: code=1000 reason='interrupted'" in server.stderr
+
+
+def test_an_implicit_context_is_not_a_cause() -> None:
+    try:
+        try:
+            raise KeyError("internal")
+        except KeyError:
+            raise RuntimeError("what the user sees") from None
+    except RuntimeError as exc:
+        assert describe(exc) == "what the user sees"
+    try:
+        try:
+            raise KeyError("internal")
+        except KeyError:
+            raise RuntimeError("what the user sees")  # noqa: B904
+    except RuntimeError as exc:
+        assert describe(exc) == "what the user sees"
