@@ -53,20 +53,21 @@ def _first_line(text: str) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for an error: ``str(exc)``, then the one-line summary of its cause.
+    """One line for an error: ``str(exc)``, then its cause's type and one-line summary.
 
     ``WebSocketError``s chain the real cause (an ``OSError``, an ``ssl`` error, a
-    ``TimeoutError``, an HTTP status...) as ``__cause__``; the cause is named unless the
-    message already says it.
+    ``TimeoutError``, an HTTP status...) as ``__cause__``.  The cause's summary is left out
+    when the message already says it (its text, or an ``OSError``'s strerror), its type never.
     """
     message = _first_line(str(exc)) or type(exc).__name__
     cause = exc.__cause__
-    if cause is not None:
-        summary = _first_line(str(cause))
-        named = f"{type(cause).__name__}: {summary}" if summary else type(cause).__name__
-        if summary not in message or not summary:
-            message = f"{message} ({named})"
-    return message
+    if cause is None:
+        return message
+    summary = _first_line(str(cause))
+    strerror = cause.strerror if isinstance(cause, OSError) else None
+    if not summary or summary in message or (strerror and strerror in message):
+        return f"{message} ({type(cause).__name__})"
+    return f"{message} ({type(cause).__name__}: {summary})"
 
 
 def fail(exc: BaseException, exit_code: int) -> NoReturn:
