@@ -19,15 +19,23 @@ def _chained(error: BaseException, cause: BaseException) -> BaseException:
 
 
 def test_the_cause_is_named_after_the_message() -> None:
-    error = _chained(
-        WebSocketError("connection refused by 127.0.0.1:9"), ConnectionRefusedError(111, "refused")
+    cause = ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)")
+    error = _chained(WebSocketError("connection refused by 127.0.0.1:9"), cause)
+    assert describe(error) == (
+        f"{error} (ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 9))"
     )
-    assert describe(error) == (f"{error} (ConnectionRefusedError: [Errno 111] refused)")
 
 
 def test_a_cause_the_message_already_says_is_not_repeated() -> None:
     error = _chained(WebSocketError("timed out after 10 s"), TimeoutError("timed out after 10 s"))
-    assert describe(error) == str(error)
+    assert describe(error) == f"{error} (TimeoutError)"
+    error = _chained(
+        ValueError("could not resolve host 'x.invalid': Name or service not known"),
+        OSError(-2, "Name or service not known"),
+    )
+    assert describe(error) == (
+        "could not resolve host 'x.invalid': Name or service not known (OSError)"
+    )
 
 
 def test_only_the_first_line_of_each_is_kept() -> None:
@@ -59,3 +67,20 @@ def test_sigint_closes_the_connection_and_exits_130() -> None:
     assert process.returncode == 130
     assert err == b"wsstream: interrupted\n"
     assert b"closed: code=1000 reason='interrupted'" in server.stderr
+
+
+def test_an_implicit_context_is_not_a_cause() -> None:
+    try:
+        try:
+            raise KeyError("internal")
+        except KeyError:
+            raise RuntimeError("what the user sees") from None
+    except RuntimeError as exc:
+        assert describe(exc) == "what the user sees"
+    try:
+        try:
+            raise KeyError("internal")
+        except KeyError:
+            raise RuntimeError("what the user sees")  # noqa: B904
+    except RuntimeError as exc:
+        assert describe(exc) == "what the user sees"

@@ -1,14 +1,6 @@
 """What every ``wsstream`` command shares: exit codes, one-line errors, running a coroutine.
 
-Exit codes (documented in ``docs/cli.md`` and in ``wsstream --help``):
-
-==== ==================================================================================
-0    done: the connection closed cleanly (1000, 1001 or no code), a server was stopped
-1    could not connect, the handshake failed, or a server could not start
-2    bad usage: an unknown option, a bad URL or header (click's own code for usage)
-3    the connection ended in error: closed uncleanly (1006) or with another close code
-130  interrupted (Ctrl-C)
-==== ==================================================================================
+Exit codes: :data:`EXIT_CODES_HELP` (shown by every ``--help``, and in ``docs/cli.md``).
 """
 
 from __future__ import annotations
@@ -40,11 +32,12 @@ EXIT_USAGE = 2
 EXIT_CLOSED_IN_ERROR = 3
 EXIT_INTERRUPTED = 130
 
-EXIT_CODES_HELP = (
-    "Exit codes: 0 closed cleanly (or server stopped); 1 could not connect or start; "
-    "2 bad usage; 3 the connection ended in error (unclean or an error close code); "
-    "130 interrupted."
-)
+EXIT_CODES_HELP = """Exit codes:
+  0    closed cleanly (1000, 1001 or no code), or the server was stopped
+  1    could not connect (refused, DNS, TLS, proxy, HTTP status), or listen
+  2    bad usage (option, URL, header, input that is not UTF-8 in line mode)
+  3    the connection ended in error (unclean, or another close code)
+  130  interrupted (Ctrl-C)"""
 
 
 class CommandFailed(Exception):
@@ -60,20 +53,21 @@ def _first_line(text: str) -> str:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for an error: ``str(exc)``, then the one-line summary of its cause.
+    """One line for an error: ``str(exc)``, then its cause's type and one-line summary.
 
     ``WebSocketError``s chain the real cause (an ``OSError``, an ``ssl`` error, a
-    ``TimeoutError``, an HTTP status...) as ``__cause__``; the cause is named unless the
-    message already says it.
+    ``TimeoutError``, an HTTP status...) as ``__cause__``.  The cause's summary is left out
+    when the message already says it (its text, or an ``OSError``'s strerror), its type never.
     """
     message = _first_line(str(exc)) or type(exc).__name__
-    cause = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
-    if cause is not None:
-        summary = _first_line(str(cause))
-        named = f"{type(cause).__name__}: {summary}" if summary else type(cause).__name__
-        if summary not in message or not summary:
-            message = f"{message} ({named})"
-    return message
+    cause = exc.__cause__
+    if cause is None:
+        return message
+    summary = _first_line(str(cause))
+    strerror = cause.strerror if isinstance(cause, OSError) else None
+    if not summary or summary in message or (strerror and strerror in message):
+        return f"{message} ({type(cause).__name__})"
+    return f"{message} ({type(cause).__name__}: {summary})"
 
 
 def fail(exc: BaseException, exit_code: int) -> NoReturn:

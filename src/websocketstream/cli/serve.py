@@ -166,6 +166,8 @@ Examples:
 \b
 The first line on stdout is the URL listened on.  Ctrl-C or SIGTERM stops the server
 (connections are closed with 1001) and exits with 0.
+
+\b
 {EXIT_CODES_HELP}
 """
 
