@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from typing import Any, Final
 
 __all__ = [
@@ -231,15 +232,23 @@ def random_mask_keys() -> list[int]:
     return list(_UNPACK_KEYS(os.urandom(4 * _KEY_BATCH)))
 
 
-def masked_small_frame(b0: int, payload: bytes, key: int) -> bytes:
+def masked_small_frame(
+    b0: int,
+    payload: bytes,
+    key: int,
+    _repeat_key: tuple[int, ...] = REPEAT_KEY,
+    _from_bytes: Callable[..., int] = int.from_bytes,
+) -> bytes:
     """A whole masked frame with a payload under 126 bytes, built as one integer: first
     byte, MASK | length, the key's 4 bytes, then the masked payload (RFC 6455 §5.2, §5.3).
     """
+    # (The two last parameters are never passed: bound as defaults, they are local lookups on
+    # the send hot path, which pays for the call to this function.)
     n = len(payload)
-    keys = key * REPEAT_KEY[(n + 3) >> 2]
+    keys = key * _repeat_key[(n + 3) >> 2]
     if n & 3:
         keys &= (1 << (n << 3)) - 1
-    x = int.from_bytes(payload, "little") ^ keys
+    x = _from_bytes(payload, "little") ^ keys
     return (x << 48 | b0 | (0x80 | n) << 8 | key << 16).to_bytes(n + 6, "little")
 
 
