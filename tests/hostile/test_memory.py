@@ -123,7 +123,11 @@ async def test_a_closed_connection_is_freed_by_reference_counting(
             await wait(handler_done.wait())
             session = wss._session
             assert session is not None
-            client_refs = [weakref.ref(wss), weakref.ref(session), weakref.ref(session.connection)]
+            client_refs: list[weakref.ref[Any]] = [
+                weakref.ref(wss),
+                weakref.ref(session),
+                weakref.ref(session.connection),
+            ]
             del wss, info, writer, session
             if closer == "client":
                 del reader

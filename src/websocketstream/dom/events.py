@@ -49,12 +49,15 @@ class Event(SnakeCaseHint):
     bubbles: bool
     cancelable: bool
     composed: bool
-    target: EventTarget | None
-    current_target: EventTarget | None
-    event_phase: int
-    default_prevented: bool
-    is_trusted: bool
+    target: EventTarget | None = None
+    current_target: EventTarget | None = None
+    event_phase: int = 0  # NONE
+    default_prevented: bool = False
+    is_trusted: bool = False
     time_stamp: float
+    _stop_immediate: bool = False
+    _dispatching: bool = False
+    _in_passive_listener: bool = False
 
     NONE = 0
     CAPTURING_PHASE = 1
@@ -64,19 +67,13 @@ class Event(SnakeCaseHint):
     def __init__(
         self, type: str, *, bubbles: bool = False, cancelable: bool = False, composed: bool = False
     ) -> None:
-        self.type = str(type)
+        # (The members every new event has in common are class attributes, set on the
+        # instance only when they change: an event is made per WebSocket message.)
+        self.type = type if type.__class__ is str else str(type)
         self.bubbles = bool(bubbles)
         self.cancelable = bool(cancelable)
         self.composed = bool(composed)
-        self.target: EventTarget | None = None
-        self.current_target: EventTarget | None = None
-        self.event_phase = Event.NONE
-        self.default_prevented = False
-        self.is_trusted = False
         self.time_stamp = time.monotonic() * 1000.0
-        self._stop_immediate = False
-        self._dispatching = False
-        self._in_passive_listener = False
 
     @property
     def src_element(self) -> EventTarget | None:
@@ -182,6 +179,7 @@ class EventTarget(SnakeCaseHint):
     def __init__(self) -> None:
         self._listeners: list[_Entry] = []
         self._handlers: dict[str, tuple[_Entry, Any]] = {}
+        self._any_capture = False  # a capture listener was ever added
 
     # DOM §2.7 "add an event listener"
     def add_event_listener(
@@ -223,6 +221,7 @@ class EventTarget(SnakeCaseHint):
                 return
         entry = _Entry(type, callback, bool(once), capture, bool(passive))
         self._listeners.append(entry)
+        self._any_capture = self._any_capture or capture
         if signal is not None:
             signal._add_algorithm(lambda: self._remove_entry(entry))
 
@@ -263,22 +262,26 @@ class EventTarget(SnakeCaseHint):
         event.event_phase = Event.AT_TARGET
         try:
             # A clone of the list: listeners added from now on are not called for this event.
-            listeners = list(self._listeners)
-            # "inner invoke", capturing then bubbling invocation at the target.
-            for capture in (True, False):
-                for entry in listeners:
-                    if event._stop_immediate:
-                        return not event.default_prevented
-                    if entry.removed or entry.capture is not capture or entry.type != event.type:
-                        continue
-                    if entry.once:
-                        self._remove_entry(entry)
-                    if entry.passive:
-                        event._in_passive_listener = True
+            listeners = self._listeners.copy()
+            if self._any_capture:
+                # "inner invoke" runs the capturing invocation at the target first.
+                listeners.sort(key=_bubbling)  # stable: registration order within each group
+            event_type = event.type
+            for entry in listeners:
+                if event._stop_immediate:
+                    break
+                if entry.removed or entry.type != event_type:
+                    continue
+                if entry.once:
+                    self._remove_entry(entry)
+                if entry.passive:
+                    event._in_passive_listener = True
                     try:
                         self._invoke(entry.callback, event)
                     finally:
                         event._in_passive_listener = False
+                else:
+                    self._invoke(entry.callback, event)
         finally:
             event._dispatching = False
             event._stop_immediate = False
@@ -296,7 +299,7 @@ class EventTarget(SnakeCaseHint):
                 if not callable(handle_event):
                     raise TypeError("the event listener's handle_event is not callable")
                 result = handle_event(event)
-            if inspect.iscoroutine(result):
+            if result is not None and inspect.iscoroutine(result):
                 try:
                     task = spawn(result)
                 except RuntimeError:
@@ -326,6 +329,10 @@ class EventTarget(SnakeCaseHint):
         entry = _Entry(name[2:], _EventHandlerListener(name), False, handler_name=name)
         self._listeners.append(entry)
         self._handlers[name] = (entry, value)
+
+
+def _bubbling(entry: _Entry) -> bool:
+    return not entry.capture
 
 
 class _EventHandlerListener:
