@@ -143,8 +143,10 @@ class ClientConnector:
     ) -> None:
         self._url = url
         self._options = options
-        self._handler = handler
-        self._on_session = on_session
+        # Both lead back to the endpoint, which holds this connector: dropped once connecting
+        # is over, so a closed connection is freed by reference counting alone.
+        self._handler: SessionHandler | None = handler
+        self._on_session: Callable[[Session], None] | None = on_session
         self._backpressure = backpressure
         self.connection = ClientConnection(
             host=url.host,
@@ -198,9 +200,10 @@ class ClientConnector:
 
     def _report_failure(self) -> None:
         # No session (nothing connected): the connector reports the close, once.
-        if not self._reported:
+        handler = self._handler
+        if not self._reported and handler is not None:
             self._reported = True
-            self._handler.session_closed(False, 1006, "")
+            handler.session_closed(False, 1006, "")
 
     def _connect_task_done(self, task: asyncio.Task[None]) -> None:
         error = None if task.cancelled() else task.exception()
@@ -219,19 +222,24 @@ class ClientConnector:
         # constructor) never runs its except clauses: report the failed connection here.
         if self.session is None:
             self._report_failure()
+        self._handler = None
+        self._on_session = None
 
     def _make_session(self) -> Session:
         options = self._options
+        handler = self._handler
+        on_session = self._on_session
+        assert handler is not None and on_session is not None, "connecting is over"
         session = Session(
             self.connection,
-            self._handler,
+            handler,
             backpressure=self._backpressure,
             close_timeout=options.close_timeout,
             ping_interval=options.ping_interval,
             ping_timeout=options.ping_timeout,
         )
         self.session = session
-        self._on_session(session)
+        on_session(session)
         return session
 
     def fail(self) -> None:
