@@ -270,10 +270,10 @@ def bench(clients: str, scenarios: str, repeat: int, scale: float) -> None:
     """A small client benchmark: WebSocketStream, and websockets, aiohttp and picows when they
     are importable, through one echo server (`wsstream serve` in a subprocess).
 
-    Each client runs each scenario --repeat times, taking turns, and the table shows the
-    medians.  The figures include the echo server's own cost (it is this package's server,
-    in pure Python); a checkout's benchmarks/clients.py runs the full suite against a fast
-    compiled server.
+    Each client runs each scenario --repeat times, taking turns (each round starting with
+    another client), and the table shows the medians.  The figures include the echo
+    server's own cost (it is this package's server, in pure Python); a checkout's
+    benchmarks/clients.py runs the full suite against a fast compiled server.
     """
     chosen = [name.strip() for name in clients.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in CLIENTS]
@@ -297,8 +297,11 @@ async def _bench(chosen: list[str], picked: list[str], repeat: int, scale: float
     try:
         with console.status("measuring...") as status:
             for round_number in range(1, repeat + 1):
+                # Each round starts with another client: no client always runs first.
+                shift = (round_number - 1) % len(installed)
+                order = installed[shift:] + installed[:shift]
                 for scenario_name in picked:
-                    for name in installed:
+                    for name in order:
                         status.update(f"round {round_number}/{repeat}: {name} {scenario_name}")
                         value = await _measure(
                             CLIENTS[name][1], url, SCENARIOS[scenario_name], scale
