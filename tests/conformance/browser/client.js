@@ -50,7 +50,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function runScenario(origin, steps) {
   const trace = [];
   const rec = (...item) => trace.push(item);
-  let wss = null, reader = null, writer = null, controller = null;
+  let wss = null, reader = null, writer = null, controller = null, ws = null, wsClosed = false;
   let closedSettled = false, writes = 0;
   const all = [];
   for (const step of steps) {
@@ -90,6 +90,50 @@ async function runScenario(origin, steps) {
       } else if (op === "other-closed") {
         await Promise.race([window.__other.closed.catch(() => {}), sleep(5000)]);
         await sleep(0);
+      } else if (op === "ws-new") {
+        // The classic WebSocket: every event is recorded as it is dispatched.
+        const [path, opts] = args;
+        const url = opts.url !== undefined ? opts.url : origin + path;
+        try {
+          ws = opts.protocols !== undefined ? new WebSocket(url, opts.protocols) : new WebSocket(url);
+        } catch (e) {
+          rec("new-error", describeError(e));
+          continue;
+        }
+        ws.binaryType = "arraybuffer";
+        rec("url", ws.url.replace(origin, "ORIGIN").replace(location.host, "PAGE"), ws.readyState);
+        ws.onopen = () => rec("open", { protocol: ws.protocol, extensions: ws.extensions, readyState: ws.readyState });
+        ws.onmessage = (e) => rec("message", describeValue(e.data));
+        ws.onerror = () => rec("error", ws.readyState);
+        ws.onclose = (e) => { wsClosed = true; rec("close", { code: e.code, reason: e.reason, wasClean: e.wasClean, readyState: ws.readyState }); };
+      } else if (op === "ws-send") {
+        try {
+          ws.send(makeValue(args[0]));
+          rec("sent", ws.bufferedAmount > 0 ? "buffered" : "flushed");
+        } catch (e) {
+          rec("send-error", describeError(e));
+        }
+      } else if (op === "ws-close") {
+        try {
+          if (args.length === 0) ws.close();
+          else if (args.length === 1) ws.close(args[0]);
+          else ws.close(args[0], args[1]);
+          rec("readyState", ws.readyState);
+        } catch (e) {
+          rec("close-error", describeError(e));
+        }
+      } else if (op === "ws-wait") {
+        // Wait until the trace has `count` entries named `what` (at most `limit` ms).
+        const [what, count, limit] = args;
+        const start = Date.now();
+        while (trace.filter((t) => t[0] === what).length < count && Date.now() - start < (limit || 5000)) await sleep(5);
+        if (trace.filter((t) => t[0] === what).length < count) rec("pending", what);
+      } else if (op === "ws-closed") {
+        const start = Date.now();
+        while (!wsClosed && Date.now() - start < (args[0] || 5000)) await sleep(5);
+        if (!wsClosed) rec("pending", "close");
+      } else if (op === "ws-state") {
+        rec("readyState", ws.readyState, ws.bufferedAmount);
       } else if (op === "opened") {
         try {
           const info = await wss.opened;

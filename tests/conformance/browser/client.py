@@ -16,6 +16,7 @@ from typing import Any
 from websocketstream import (
     AbortController,
     AbortSignal,
+    WebSocket,
     WebSocketError,
     WebSocketStream,
 )
@@ -104,6 +105,8 @@ async def run_scenario(
     writer: Any = None
     controller: AbortController | None = None
     other: WebSocketStream | None = None
+    ws: WebSocket | None = None
+    ws_state = {"closed": False}
     writes = 0
     pending: list[asyncio.Future[Any]] = []
 
@@ -189,6 +192,85 @@ async def run_scenario(
                 assert other is not None
                 await asyncio.wait({other.closed}, timeout=5.0)
                 await asyncio.sleep(0)
+            elif op == "ws-new":
+                # The classic WebSocket: every event is recorded as it is dispatched.
+                path, opts = args
+                url = opts.get("url", origin + path)
+                try:
+                    if "protocols" in opts:
+                        ws = WebSocket(url, opts["protocols"], proxy=None)
+                    else:
+                        ws = WebSocket(url, proxy=None)
+                except Exception as exc:
+                    rec("new-error", describe_error(exc))
+                    continue
+                ws.binary_type = "arraybuffer"
+                rec("url", ws.url.replace(origin, "ORIGIN"), ws.ready_state)
+                current_ws = ws
+                ws_state["closed"] = False
+
+                def on_open(_event: Any, w: WebSocket = current_ws) -> None:
+                    rec(
+                        "open",
+                        {
+                            "protocol": w.protocol,
+                            "extensions": w.extensions,
+                            "readyState": w.ready_state,
+                        },
+                    )
+
+                def on_close(event: Any, w: WebSocket = current_ws) -> None:
+                    ws_state["closed"] = True
+                    rec(
+                        "close",
+                        {
+                            "code": event.code,
+                            "reason": event.reason,
+                            "wasClean": event.was_clean,
+                            "readyState": w.ready_state,
+                        },
+                    )
+
+                ws.onopen = on_open
+                ws.onmessage = lambda event: rec("message", describe_value(event.data))
+                ws.onerror = lambda _event, w=current_ws: rec("error", w.ready_state)
+                ws.onclose = on_close
+            elif op == "ws-send":
+                assert ws is not None
+                try:
+                    ws.send(make_value(args[0]))
+                except Exception as exc:
+                    rec("send-error", describe_error(exc))
+                else:
+                    rec("sent", "buffered" if ws.buffered_amount > 0 else "flushed")
+            elif op == "ws-close":
+                assert ws is not None
+                try:
+                    ws.close(*args)
+                except Exception as exc:
+                    rec("close-error", describe_error(exc))
+                else:
+                    rec("readyState", ws.ready_state)
+            elif op == "ws-wait":
+                what, count, *rest = args
+                limit = (rest[0] if rest else 5000) / 1000
+                deadline = asyncio.get_running_loop().time() + limit
+                while sum(1 for t in trace if t[0] == what) < count:
+                    if asyncio.get_running_loop().time() > deadline:
+                        rec("pending", what)
+                        break
+                    await asyncio.sleep(0.005)
+            elif op == "ws-closed":
+                limit = (args[0] if args else 5000) / 1000
+                deadline = asyncio.get_running_loop().time() + limit
+                while not ws_state["closed"]:
+                    if asyncio.get_running_loop().time() > deadline:
+                        rec("pending", "close")
+                        break
+                    await asyncio.sleep(0.005)
+            elif op == "ws-state":
+                assert ws is not None
+                rec("readyState", ws.ready_state, ws.buffered_amount)
             elif op == "opened":
                 assert wss is not None
                 with contextlib.suppress(Exception):
@@ -266,11 +348,17 @@ async def run_scenario(
             rec("step-error", op, repr(exc))
     if pending:
         await asyncio.wait(pending, timeout=0.05)
-    return list(trace), _cleanup(wss, pending)
+    return list(trace), _cleanup(wss, pending, ws)
 
 
-async def _cleanup(wss: WebSocketStream | None, pending: list[asyncio.Future[Any]]) -> None:
+async def _cleanup(
+    wss: WebSocketStream | None, pending: list[asyncio.Future[Any]], ws: WebSocket | None
+) -> None:
     """Close what the scenario left open (after the server's script has finished)."""
+    if ws is not None:
+        ws.onopen = ws.onmessage = ws.onerror = ws.onclose = None
+        with contextlib.suppress(Exception):
+            ws.close()
     if wss is not None and not wss.closed.done():
         with contextlib.suppress(Exception):
             wss.close()

@@ -65,6 +65,10 @@ DEVIATIONS: dict[str, str] = {
     "url-relative": "relative-urls",
     "write-integer": "write-non-text-binary",
     "client-close-invalid-code-not-an-integer": "close-code-conversion",
+    "ws-violation-invalid-utf8": "close-code-1007",
+    "deflate-client-two-messages-context-takeover": "write-after-close",
+    "server-closes-with-unread-messages": "no-lost-messages",
+    "backpressure-send": "large-message-frames",
     "write-after-close": "write-after-close",
     "deflate-params-client-bits-8": "deflate-window-8",
 }
@@ -580,7 +584,8 @@ async def _inflate_echo(peer: Peer) -> None:
         if opcode == CLOSE:
             await reply_close(peer, got)
             return
-        peer.record("inflated", inflater.decompress(payload + b"\x00\x00\xff\xff").decode())
+        if peer.last_rsv1:
+            peer.record("inflated", inflater.decompress(payload + b"\x00\x00\xff\xff").decode())
 
 
 big = "compress me " * 10
@@ -677,4 +682,275 @@ add(
     _two_connecting,
     [NEW, ["other", "/"], ["opened"], ["close"], ["closed"], ["other-close"], ["other-closed"]],
     smoke=True,
+)
+
+# ============================================================================= WebSocket
+# The classic API against the same servers (names start with "ws-").
+
+
+def ws_add(name: str, server: Script, steps: Steps, **options: Any) -> None:
+    """Register a classic WebSocket scenario."""
+    add(f"ws-{name}", server, steps, api="WebSocket", **options)
+
+
+def ws_new(**options: Any) -> list[Any]:
+    """A "ws-new" step with options (protocols, url)."""
+    return ["ws-new", "/", options]
+
+
+WS_NEW = ws_new()
+WS_OPEN: Steps = [WS_NEW, ["ws-wait", "open", 1]]
+WS_FAIL: Steps = [WS_NEW, ["ws-closed", 3000]]
+WS_CLOSE: Steps = [["ws-close"], ["ws-closed"]]
+
+ws_add("handshake-ok", serve(echo), [*WS_OPEN, *WS_CLOSE], smoke=True)
+WS_HANDSHAKES: list[tuple[str, dict[str, Any]]] = [
+    ("200", {"status": "200 OK"}),
+    ("404", {"status": "404 Not Found", "body": b"nope"}),
+    ("bad-accept", {"accept": "dGhlIHNhbXBsZSBub25jZQ=="}),
+    ("no-upgrade", {"upgrade": None}),
+    ("no-connection", {"connection": None}),
+    ("unrequested-extension", {"extensions": "x-webkit-foo"}),
+    ("unrequested-protocol", {"protocol": "chat"}),
+    ("deflate-unknown-parameter", {"extensions": "permessage-deflate; foo=1"}),
+]
+for label, handshake in WS_HANDSHAKES:
+    ws_add(f"handshake-{label}", serve(watch, **handshake), WS_FAIL, smoke=label == "404")
+ws_add("handshake-server-closes", _close_before_answer, WS_FAIL)
+ws_add("handshake-server-resets", _reset_before_answer, WS_FAIL)
+ws_add(
+    "handshake-close-while-connecting",
+    _never_answer,
+    [WS_NEW, ["sleep", 100], ["ws-close"], ["ws-closed", 3000]],
+    smoke=True,
+)
+ws_add(
+    "handshake-wrong-protocol",
+    serve(watch, protocol="b"),
+    [ws_new(protocols=["a"]), ["ws-closed", 3000]],
+)
+ws_add(
+    "handshake-protocol-selected",
+    serve(echo, protocol="b"),
+    [ws_new(protocols=["a", "b"]), ["ws-wait", "open", 1], *WS_CLOSE],
+)
+ws_add(
+    "protocols-string",
+    serve(echo, protocol="chat"),
+    [ws_new(protocols="chat"), ["ws-wait", "open", 1], *WS_CLOSE],
+)
+ws_add(
+    "deflate-negotiated",
+    serve(echo, extensions="permessage-deflate"),
+    [*WS_OPEN, *WS_CLOSE],
+)
+ws_add(
+    "deflate-server-compressed-message",
+    serve(sending(frame(TEXT, deflate(big.encode()), rsv1=True)), extensions="permessage-deflate"),
+    [WS_NEW, ["ws-wait", "message", 1], *WS_CLOSE],
+)
+
+for label, value in [
+    ("text", {"str": "hello"}),
+    ("binary", {"hex": "00ff10"}),
+    ("empty-text", {"str": ""}),
+    ("unicode", {"str": "h\u00e9llo \U0001f600"}),
+]:
+    ws_add(
+        f"echo-{label}",
+        serve(echo),
+        [*WS_OPEN, ["ws-send", value], ["ws-wait", "message", 1], *WS_CLOSE],
+        smoke=label == "text",
+    )
+ws_add(
+    "server-fragmented-text",
+    serve(sending(txt("fra", fin=False), frame(CONT, b"gme", fin=False), frame(CONT, b"nted"))),
+    [WS_NEW, ["ws-wait", "message", 1], *WS_CLOSE],
+)
+ws_add(
+    "server-ping",
+    serve(sending(frame(PING, b"are you there"), txt("after"))),
+    [WS_NEW, ["ws-wait", "message", 1], *WS_CLOSE],
+)
+ws_add(
+    "server-many-messages",
+    serve(sending(*(txt(str(i)) for i in range(10)))),
+    [WS_NEW, ["ws-wait", "message", 10], *WS_CLOSE],
+)
+ws_add(
+    "send-while-connecting",
+    _never_answer,
+    [WS_NEW, ["ws-send", {"str": "x"}], ["sleep", 100], ["ws-close"], ["ws-closed", 3000]],
+)
+ws_add(
+    "send-after-close",
+    serve(echo),
+    [*WS_OPEN, ["ws-close"], ["ws-send", {"str": "late"}], ["ws-state"], ["ws-closed"]],
+)
+ws_add(
+    "send-integer",
+    serve(echo),
+    [*WS_OPEN, ["ws-send", {"int": 5}], ["ws-wait", "message", 1], *WS_CLOSE],
+    deviation="write-non-text-binary",
+)
+
+WS_CLOSE_CASES: list[tuple[str, list[Any]]] = [
+    ("no-code", []),
+    ("1000", [1000]),
+    ("1000-reason", [1000, "bye"]),
+    ("3000", [3000]),
+    ("4999-reason", [4999, "r\u00e9sum\u00e9"]),
+    ("reason-123-bytes", [1000, "x" * 123]),
+]
+for label, close_args in WS_CLOSE_CASES:
+    ws_add(
+        f"client-close-{label}",
+        serve(echo),
+        [*WS_OPEN, ["ws-close", *close_args], ["ws-closed"]],
+        smoke=label == "1000-reason",
+    )
+WS_BAD_CLOSE_CASES: list[tuple[str, list[Any]]] = [
+    ("1001", [1001]),
+    ("999", [999]),
+    ("5000", [5000]),
+    ("reason-124-bytes", [1000, "x" * 124]),
+]
+for label, close_args in WS_BAD_CLOSE_CASES:
+    ws_add(
+        f"client-close-invalid-{label}",
+        serve(echo),
+        [*WS_OPEN, ["ws-close", *close_args], *WS_CLOSE],
+    )
+ws_add(
+    "client-close-server-never-answers",
+    serve(watch),
+    [*WS_OPEN, ["ws-close", 1000], ["ws-closed", 1500]],
+)
+for label, code, reason in [
+    ("1000-reason", 1000, "bye"),
+    ("1001", 1001, "going away"),
+    ("4999", 4999, ""),
+    ("empty", None, ""),
+]:
+    ws_add(f"server-close-{label}", serve(closing(code, reason)), [WS_NEW, ["ws-closed"]])
+ws_add("server-close-invalid-1005", serve(closing(1005, "x")), [WS_NEW, ["ws-closed", 3000]])
+ws_add(
+    "server-close-waits-for-client-tcp",
+    serve(closing(1000, "bye", end_tcp=False)),
+    [WS_NEW, ["ws-closed", 6000]],
+)
+ws_add("tcp-drop-mid-frame", serve(_drop_mid_frame), [WS_NEW, ["ws-closed", 3000]])
+ws_add("tcp-fin-without-close", serve(_fin_no_close), [WS_NEW, ["ws-closed", 3000]])
+for label, raw in [
+    ("rsv2", txt("x", rsv2=True)),
+    ("opcode-3", frame(0x3, b"x")),
+    ("masked-server-frame", frame(TEXT, b"x", mask=b"\x01\x02\x03\x04")),
+    ("ping-126-bytes", frame(PING, b"x" * 126)),
+    ("continuation-first", frame(CONT, b"x")),
+    ("text-inside-fragmented", txt("a", fin=False) + txt("b")),
+    ("invalid-utf8", frame(TEXT, b"\xff\xfe")),
+]:
+    ws_add(f"violation-{label}", serve(sending(raw, after=watch)), [WS_NEW, ["ws-closed", 3000]])
+for label, protocols in [("duplicate", ["a", "a"]), ("invalid-token", ["a b"])]:
+    ws_add(f"protocols-{label}", no_server, [ws_new(protocols=protocols)])
+for label, url in [("ftp", "ftp://127.0.0.1/"), ("fragment", "ws://127.0.0.1:1/#frag")]:
+    ws_add(f"url-{label}", no_server, [ws_new(url=url)])
+
+# ============================================================================= more WebSocketStream
+
+add(
+    "deflate-client-small-message",
+    serve(_inflate_echo, extensions="permessage-deflate"),
+    [*OPEN, ["write", {"str": "tiny"}], ["close"], ["closed"]],
+    deviation="deflate-small-uncompressed",
+)
+add(
+    "deflate-client-two-messages-context-takeover",
+    serve(_inflate_echo, extensions="permessage-deflate"),
+    [*OPEN, ["write", {"str": big}], ["write", {"str": big}], ["close"], ["closed"]],
+)
+
+
+def _two_compressed_messages() -> list[bytes]:
+    """Two messages compressed with one shared context (RFC 7692 §7.2.3, context takeover)."""
+    compressor = zlib.compressobj(wbits=-15)
+    frames = []
+    for _ in range(2):
+        data = compressor.compress(big.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        frames.append(frame(TEXT, data[:-4], rsv1=True))
+    return frames
+
+
+add(
+    "deflate-server-context-takeover",
+    serve(sending(*_two_compressed_messages()), extensions="permessage-deflate"),
+    [*OPEN, ["read", 2], ["close"], ["closed"]],
+)
+
+
+async def _slow_reader(peer: Peer) -> None:
+    """Read nothing for 300 ms, then echo the sizes of what arrived."""
+    await asyncio.sleep(0.3)
+    await echo(peer)
+
+
+add(
+    "backpressure-send",
+    serve(_slow_reader),
+    [
+        *OPEN,
+        ["write", {"zeros": 1 << 20}],
+        ["write", {"zeros": 1 << 20}],
+        ["write", {"zeros": 1 << 20}],
+        ["desired"],
+        ["read", 3],
+        ["desired"],
+        ["close"],
+        ["closed"],
+    ],
+)
+
+
+async def _burst(peer: Peer) -> None:
+    for i in range(20):
+        peer.send(BINARY, bytes([i]) * 65536)
+    await peer.drain()
+    await echo(peer)
+
+
+add(
+    "backpressure-receive",
+    serve(_burst),
+    [*OPEN, ["sleep", 300], ["read", 20], ["close"], ["closed"]],
+)
+
+
+async def _burst_then_close(peer: Peer) -> None:
+    for i in range(5):
+        peer.send(TEXT, f"message {i}")
+    peer.send_close(1000, "done")
+    await peer.drain()
+    await peer.recv_until_close(3.0)
+    peer.close_tcp()
+
+
+add(
+    "server-closes-with-unread-messages",
+    serve(_burst_then_close),
+    [*OPEN, ["sleep", 300], ["read", 6], ["closed"]],
+)
+add(
+    "client-close-with-unread-messages",
+    serve(sending(*(txt(f"m{i}") for i in range(3)))),
+    [*OPEN, ["sleep", 200], ["close", {"closeCode": 1000}], ["read", 4], ["closed"]],
+)
+add(
+    "write-then-close-immediately",
+    serve(echo),
+    [
+        *OPEN,
+        ["write", {"str": "last words"}],
+        ["close", {"closeCode": 1000, "reason": "x"}],
+        ["closed"],
+    ],
 )

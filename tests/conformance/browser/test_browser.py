@@ -18,7 +18,7 @@ from .scenarios import SCENARIOS, Scenario
 
 RECORDED: dict[str, Any] = load_traces()["scenarios"]
 DEVIATIONS = (Path(__file__).parents[3] / "docs" / "deviations.md").read_text()
-LISTED = set(re.findall(r"\(browser: ([a-z0-9-]+)\)", DEVIATIONS))
+LISTED = set(re.findall(r"\(browser:\s+([a-z0-9-]+)\)", DEVIATIONS))
 
 
 def test_every_scenario_is_recorded() -> None:

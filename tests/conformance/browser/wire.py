@@ -117,6 +117,10 @@ class Peer:
         self.index = index
         self.request_headers: dict[str, str] = {}
         self.ended = False
+        #: RSV1 of the last frame read (compressed, under permessage-deflate).
+        self.last_rsv1 = False
+        #: FIN of the last frame read.
+        self.last_fin = True
 
     def record(self, *entry: Any) -> None:
         """Append one observation (prefixed with the connection number after the first)."""
@@ -252,6 +256,8 @@ class Peer:
         except ConnectionError:
             self._end("reset")
             return None
+        self.last_rsv1 = bool(head[0] & 0x40)
+        self.last_fin = bool(head[0] & 0x80)
         if mask is None:
             self.record("unmasked")
         else:
@@ -269,13 +275,13 @@ class Peer:
                 return got
 
     async def echo_until_close(self, timeout: float = WAIT) -> tuple[int, bytes] | None:
-        """Echo data frames (unfragmented) until a Close frame; return it."""
+        """Echo data frames as they came (fragments too) until a Close frame; return it."""
         while True:
             got = await self.recv(timeout)
             if got is None or got[0] == CLOSE:
                 return got
-            if got[0] in (TEXT, BINARY):
-                self.send(got[0], got[1])
+            if got[0] in (CONT, TEXT, BINARY):
+                self.send(got[0], got[1], fin=self.last_fin, rsv1=self.last_rsv1)
 
     async def expect_eof(self, timeout: float = WAIT) -> None:
         """Record frames until the client ends TCP (``eof``/``reset``) or ``timeout``."""
