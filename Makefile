@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients bench-hostile autobahn autobahn-server clean
+.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients bench-hostile autobahn \
+	autobahn-server conformance conformance-browser conformance-browser-check \
+	conformance-browser-smoke clean
 AUTOBAHN_CASES ?= *
 AUTOBAHN_SERVER_CASES ?= *
 
@@ -71,6 +73,22 @@ autobahn: $(STAMP)
 autobahn-server: $(STAMP)
 	bash tests/conformance/autobahn/setup.sh
 	$(BIN)/python tests/conformance/autobahn/run_server.py --cases '$(AUTOBAHN_SERVER_CASES)'
+
+# The browser comparison (tests/conformance/browser): our WebSocketStream against the checked-in
+# Chromium traces (no Chromium needed; also part of `make test`).
+conformance-browser-check: $(STAMP)
+	$(BIN)/pytest -q tests/conformance/browser
+
+# Re-record Chromium's traces (needs Debian's chromium, or CHROMIUM=/path/to/chrome).
+conformance-browser: $(STAMP)
+	$(BIN)/python -m tests.conformance.browser.record
+
+# Run the smoke subset live in Chromium and compare with the checked-in traces (CI).
+conformance-browser-smoke: $(STAMP)
+	$(BIN)/python -m tests.conformance.browser.record --smoke --check
+
+# Everything that judges conformance: Autobahn on both sides, then the browser comparison.
+conformance: autobahn autobahn-server conformance-browser-check
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

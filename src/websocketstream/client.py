@@ -3,7 +3,8 @@
 :func:`client_options` validates the keyword extensions both client constructors accept, with
 the same defaults; :class:`ClientConnector` runs WebSockets §"establish a WebSocket connection"
 for one :class:`~websocketstream.session.Session`: TCP (through a proxy if one applies), TLS
-for ``wss:``, then the opening handshake, all within ``open_timeout``.  Any failure there is
+for ``wss:``, then the opening handshake, all within ``open_timeout``; a second connection to
+the same host and port waits while the first is CONNECTING (RFC 6455 §4.1).  Any failure there is
 "fail the WebSocket connection": the handler's ``session_closed(False, 1006, "")`` is called
 exactly once, by the session if there is one, else by the connector.  One way to connect, fail
 and time out, whichever API sits on top.
@@ -12,8 +13,10 @@ and time out, whichever API sits on top.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -122,6 +125,28 @@ def client_options(
     )
 
 
+_CONNECTING: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[Any, ...], tuple[asyncio.Lock, list[int]]]
+] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def _connecting_lock(url: WebSocketURL, unix_socket: Any) -> AsyncIterator[None]:
+    """RFC 6455 §4.1: one connection per host and port in the CONNECTING state at a time; a
+    second waits until the first is established or has failed (as Chromium does)."""
+    locks = _CONNECTING.setdefault(get_loop(), {})
+    key = (url.hostname.lower(), url.port, unix_socket)
+    lock, users = locks.setdefault(key, (asyncio.Lock(), [0]))
+    users[0] += 1
+    try:
+        async with lock:
+            yield
+    finally:
+        users[0] -= 1
+        if not users[0]:
+            del locks[key]
+
+
 class ClientConnector:
     """Connects one client session for ``handler`` (see the module docstring).
 
@@ -172,7 +197,10 @@ class ClientConnector:
     async def _establish_a_websocket_connection(self) -> None:
         options = self._options
         try:
-            async with asyncio.timeout(options.open_timeout):
+            async with (
+                asyncio.timeout(options.open_timeout),
+                _connecting_lock(self._url, options.unix_socket),
+            ):
                 _, session = await open_transport(
                     self._make_session,
                     self._url,

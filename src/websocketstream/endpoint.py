@@ -273,11 +273,12 @@ class StreamEndpoint(SnakeCaseHint):
         if self._handshake_aborted:
             return
         if not self._was_ever_connected:
+            # A connection that never opened has no close code: ``opened`` rejects with a
+            # WebSocketError whose close_code is None (the Standard's new WebSocketError with
+            # no code; Chromium); ``closed`` still carries 1006 below, as Chromium's does.
             reject_promise(
                 self._opened_promise,
-                WebSocketError._unvalidated(
-                    "WebSocket closed before handshake complete.", close_code=code, reason=reason
-                ),
+                WebSocketError._unvalidated("WebSocket closed before handshake complete."),
             )
         pending = self._pending_write
         if pending is not None:

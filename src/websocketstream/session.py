@@ -21,7 +21,8 @@ server alike:
   transport drains, so a peer flooding Pings and never reading the Pongs is held back by TCP.
 * **Closing.** The closing handshake, its timeout (``close_timeout``: no Close from the peer in
   time means an unclean close with code 1006; a server that answered but keeps TCP open is
-  disconnected then, and the close stays clean, as in Chromium; our Close still stuck behind
+  disconnected after ``TCP_CLOSE_WAIT`` (2 s, or ``close_timeout`` if shorter) and the close
+  stays clean, as in Chromium; our Close still stuck behind
   unsent data means the TCP connection is aborted) and the final report
   (:meth:`SessionHandler.session_closed` with ``was_clean``, code and reason).
   :meth:`SessionHandler.session_closing` is called only for a closing handshake (a Close
@@ -80,6 +81,9 @@ __all__ = [
 
 #: Seconds to wait for the peer's Close frame (and then for the server to end TCP).
 DEFAULT_CLOSE_TIMEOUT: Final = 10.0
+#: Seconds a client waits for the server to close TCP after the closing handshake
+#: (Chromium's kUnderlyingConnectionCloseTimeout).
+TCP_CLOSE_WAIT: Final = 2.0
 #: Unparsed bytes read ahead of the reader before the socket is paused.
 DEFAULT_READ_LIMIT: Final = 64 * 1024
 #: High-water mark of the transport's write buffer; ``write()`` waits above it.
@@ -226,6 +230,7 @@ class Session(asyncio.BufferedProtocol):
         self._idle_handle: asyncio.TimerHandle | None = None
         self._unflushed = 0
         self._timer: asyncio.TimerHandle | None = None
+        self._tcp_wait_armed = False
         self._ping_handle: asyncio.TimerHandle | None = None
         self._pong_deadline: asyncio.TimerHandle | None = None
         self._opened = False
@@ -361,6 +366,8 @@ class Session(asyncio.BufferedProtocol):
                     self._pong_received()
             if conn.state >= CLOSING:
                 self._closing_started()
+                if conn.client and conn.closing_handshake_done and not self._tcp_wait_armed:
+                    self._wait_for_server_to_close_tcp()
             if conn.has_data_to_send():  # replies queued by the connection (or unflushed sends)
                 self._flush()
             if conn.should_close_transport and self.transport is not None:
@@ -617,6 +624,18 @@ class Session(asyncio.BufferedProtocol):
         self._closing_reported = True
         self.reject_space_waiters(InvalidStateError("The WebSocket is closing."))
         self.handler.session_closing()
+
+    def _wait_for_server_to_close_tcp(self) -> None:
+        # RFC 6455 §7.1.1: the server closes TCP first; a client that finished the closing
+        # handshake waits only TCP_CLOSE_WAIT for it, then closes TCP itself (a clean close),
+        # as Chromium does, instead of the rest of close_timeout.
+        self._tcp_wait_armed = True
+        delay = TCP_CLOSE_WAIT
+        if self._close_timeout is not None:
+            delay = min(delay, self._close_timeout)
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._loop.call_later(delay, self._close_timed_out)
 
     def _arm_close_timer(self) -> None:
         if self._close_timeout is None or self._timer is not None:

@@ -30,9 +30,8 @@ AnyServer = WptServer | OwnServer
 
 
 def echoed(server: AnyServer, code: int, reason: str) -> WebSocketCloseInfo:
-    """What ``closed`` resolves to after ``server`` answered a Close(code, reason)."""
-    if server.kind == "own":
-        reason = ""
+    """What ``closed`` resolves to after ``server`` answered a Close(code, reason): both
+    servers echo the code and the reason (as Chromium does)."""
     return WebSocketCloseInfo(code, reason)
 
 

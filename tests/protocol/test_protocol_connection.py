@@ -289,7 +289,8 @@ def test_peer_close_with_code(role: str) -> None:
     conn = conn_for(role)
     conn.receive_data(pf(role, 8, b"\x0f\xa0bye"))
     assert conn.next_event() == (CLOSE, CloseFrame(4000, "bye"))
-    assert unmask_frames(conn.data_to_send()) == [(8, True, 0, b"\x0f\xa0")]
+    # The reply echoes the code and the reason (as Chromium does).
+    assert unmask_frames(conn.data_to_send()) == [(8, True, 0, b"\x0f\xa0bye")]
     with pytest.raises(InvalidState):
         conn.send_close()
     with pytest.raises(InvalidState):

@@ -29,7 +29,7 @@ AnyServer = WptServer | OwnServer
 
 
 def echoed_reason(server: AnyServer, reason: str) -> str:
-    return "" if server.kind == "own" else reason
+    return reason  # both servers echo the code and the reason (as Chromium does)
 
 
 # --- close-invalid, Close-1005, Close-2999-reason, Close-onlyReason, Close-Reason-124Bytes -------

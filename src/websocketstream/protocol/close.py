@@ -23,6 +23,7 @@ __all__ = [
     "NO_STATUS_RECEIVED",
     "POLICY_VIOLATION",
     "PROTOCOL_ERROR",
+    "PROTOCOL_ERROR_REASON",
     "UNSUPPORTED_DATA",
     "CloseFrame",
     "is_receivable_code",
@@ -34,6 +35,9 @@ __all__ = [
 NORMAL_CLOSURE: Final = 1000
 GOING_AWAY: Final = 1001
 PROTOCOL_ERROR: Final = 1002
+#: The Close reason sent for a protocol error that has no more specific one (Chromium's words:
+#: the reasons a failing endpoint sends follow Chromium, see docs/deviations.md).
+PROTOCOL_ERROR_REASON: Final = "WebSocket Protocol Error"
 UNSUPPORTED_DATA: Final = 1003
 NO_STATUS_RECEIVED: Final = 1005  # never on the wire: reported for an empty Close body
 ABNORMAL_CLOSURE: Final = 1006  # never on the wire: reported when no Close frame arrived
@@ -85,16 +89,16 @@ def parse_close(payload: bytes) -> CloseFrame:
         return CloseFrame(NO_STATUS_RECEIVED, "")
     if n == 1:
         # RFC 6455 §5.5.1: if there is a body, its first two bytes are the status code.
-        raise ProtocolViolation(PROTOCOL_ERROR, "close frame too short")
+        raise ProtocolViolation(PROTOCOL_ERROR, "")
     code = (payload[0] << 8) | payload[1]
     if not is_receivable_code(code):
         # RFC 6455 §7.4: reserved or undefined status codes are a protocol error.
-        raise ProtocolViolation(PROTOCOL_ERROR, f"invalid close code {code}")
+        raise ProtocolViolation(PROTOCOL_ERROR, "")
     try:
         reason = payload[2:].decode("utf-8")
     except UnicodeDecodeError:
         # RFC 6455 §5.5.1: the reason is UTF-8 (invalid → §8.1 fail with 1007).
-        raise ProtocolViolation(INVALID_PAYLOAD, "invalid UTF-8 in close reason") from None
+        raise ProtocolViolation(INVALID_PAYLOAD, "Invalid UTF-8 in Close frame") from None
     return CloseFrame(code, reason)
 
 

@@ -67,6 +67,7 @@ from .close import (
     MESSAGE_TOO_BIG,
     NO_STATUS_RECEIVED,
     PROTOCOL_ERROR,
+    PROTOCOL_ERROR_REASON,
     CloseFrame,
     is_user_code,
     parse_close,
@@ -345,7 +346,8 @@ class Connection(ReceiveBuffer, SendQueue):
                     elif n == 126 and end - start >= 2:
                         n = (buf[start] << 8) | buf[start + 1]
                         start += 2
-                        stop = start + n
+                        # A non-minimal length takes the slow path, which fails it.
+                        stop = start + n if n >= 126 else end + 1
                     else:
                         stop = end + 1
                     if stop <= end and n <= self._max_fast:
@@ -370,7 +372,8 @@ class Connection(ReceiveBuffer, SendQueue):
                 elif n == 126 and end - pos >= 8:
                     n = (buf[pos + 2] << 8) | buf[pos + 3]
                     start = pos + 8
-                    stop = start + n
+                    # A non-minimal length takes the slow path, which fails it.
+                    stop = start + n if n >= 126 else end + 1
                 else:
                     stop = end + 1
                 if stop <= end and n <= self._max_fast and b0 in (0x81, 0x82):
@@ -419,40 +422,43 @@ class Connection(ReceiveBuffer, SendQueue):
             rsv1 = b0 & RSV1
             if b0 & 0x30:
                 # RFC 6455 §5.2: RSV2/RSV3 must be 0 (no negotiated extension defines them).
-                raise ProtocolViolation(PROTOCOL_ERROR, "reserved bits set")
+                raise ProtocolViolation(PROTOCOL_ERROR, "Invalid reserved bit")
             if rsv1 and (self._deflate is None or opcode == 0 or opcode >= 8):
                 # RFC 6455 §5.2: RSV1 needs an extension; RFC 7692 §6.1: only on the first
-                # frame of a data message.
-                raise ProtocolViolation(PROTOCOL_ERROR, "RSV1 set without permessage-deflate")
+                # frame of a data message.  (Close reasons: Chromium's words, docs/deviations.)
+                raise ProtocolViolation(
+                    PROTOCOL_ERROR,
+                    "Invalid reserved bit" if self._deflate is None else PROTOCOL_ERROR_REASON,
+                )
             masked = b1 & 0x80
             if self.client:
                 if masked:
                     # RFC 6455 §5.1: a client fails on a masked frame from the server.
-                    raise ProtocolViolation(PROTOCOL_ERROR, "masked frame from server")
+                    raise ProtocolViolation(PROTOCOL_ERROR, "Masked frame from server")
             elif not masked:
                 # RFC 6455 §5.1: a server fails on an unmasked frame from the client.
-                raise ProtocolViolation(PROTOCOL_ERROR, "unmasked frame from client")
+                raise ProtocolViolation(PROTOCOL_ERROR, "Unmasked frame from client")
             if length < 0:
                 # RFC 6455 §5.2: a 64-bit length has its most significant bit 0.
-                raise ProtocolViolation(PROTOCOL_ERROR, "invalid frame length")
+                raise ProtocolViolation(PROTOCOL_ERROR, PROTOCOL_ERROR_REASON)
             msg = self._msg
             if opcode >= 8:
                 if opcode > OP_PONG:
                     # RFC 6455 §5.2: reserved control opcodes.
-                    raise ProtocolViolation(PROTOCOL_ERROR, f"reserved opcode {opcode}")
+                    raise ProtocolViolation(PROTOCOL_ERROR, "Unknown opcode")
                 if not fin:
                     # RFC 6455 §5.5: control frames are not fragmented.
-                    raise ProtocolViolation(PROTOCOL_ERROR, "fragmented control frame")
+                    raise ProtocolViolation(PROTOCOL_ERROR, PROTOCOL_ERROR_REASON)
                 if length > 125:
                     # RFC 6455 §5.5: control frame payloads are ≤ 125 bytes.
-                    raise ProtocolViolation(PROTOCOL_ERROR, "control frame too long")
+                    raise ProtocolViolation(PROTOCOL_ERROR, PROTOCOL_ERROR_REASON)
             elif opcode > OP_BINARY:
                 # RFC 6455 §5.2: reserved data opcodes.
-                raise ProtocolViolation(PROTOCOL_ERROR, f"reserved opcode {opcode}")
+                raise ProtocolViolation(PROTOCOL_ERROR, "Unknown opcode")
             elif opcode == 0:
                 if not msg.opcode:
                     # RFC 6455 §5.4: a continuation frame needs a message in progress.
-                    raise ProtocolViolation(PROTOCOL_ERROR, "unexpected continuation frame")
+                    raise ProtocolViolation(PROTOCOL_ERROR, "Unexpected continuation")
                 if msg.fragments >= self._max_fragments:
                     # Each fragment costs memory and time whatever its length: tiny or empty
                     # ones are accounted for FRAGMENT_COST bytes.
@@ -466,7 +472,7 @@ class Connection(ReceiveBuffer, SendQueue):
             else:
                 if msg.opcode:
                     # RFC 6455 §5.4: fragments of two messages are not interleaved.
-                    raise ProtocolViolation(PROTOCOL_ERROR, "expected a continuation frame")
+                    raise ProtocolViolation(PROTOCOL_ERROR, "Previous data frame unfinished")
                 if length > (self._max_wire if rsv1 else self._max_fast):
                     # RFC 6455 §10.4: refuse before buffering the payload.
                     raise ProtocolViolation(MESSAGE_TOO_BIG, "message too big")
@@ -536,10 +542,11 @@ class Connection(ReceiveBuffer, SendQueue):
         frame = parse_close(payload)
         self.close_rcvd = frame
         if self.close_sent is None:
-            # RFC 6455 §5.5.1: reply with a Close frame, echoing the status code.
+            # RFC 6455 §5.5.1: reply with a Close frame, echoing the status code; the reason is
+            # echoed too, as Chromium does (the peer sees what it sent).
             self.close_rcvd_then_sent = True
-            body = b"" if frame.code == NO_STATUS_RECEIVED else payload[:2]
-            self._send_close_frame(body, CloseFrame(frame.code, ""))
+            body = b"" if frame.code == NO_STATUS_RECEIVED else payload
+            self._send_close_frame(body, CloseFrame(frame.code, frame.reason))
         # RFC 6455 §5.5.1: nothing after a Close frame is processed; RFC 6455 §7.1.1: the
         # server closes the TCP connection first.
         self._step(Step.RECEIVE_CLOSE)

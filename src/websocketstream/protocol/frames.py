@@ -271,8 +271,9 @@ def parse_header(buf: bytes, pos: int) -> tuple[int, int, int, int] | None:
 
     Returns ``(b0, b1, length, payload_start)`` where ``payload_start`` is the offset of the
     masking key (if the MASK bit of ``b1`` is set) or else of the payload; ``length`` is the
-    payload length, or -1 for a 64-bit length with its most significant bit set (a protocol
-    error, RFC 6455 §5.2). Returns None when the header is not complete yet.
+    payload length, or -1 for a 64-bit length with its most significant bit set or a length
+    not in its minimal form (protocol errors, RFC 6455 §5.2). Returns None when the header
+    is not complete yet.
     """
     end = len(buf)
     if end - pos < 2:
@@ -286,13 +287,17 @@ def parse_header(buf: bytes, pos: int) -> tuple[int, int, int, int] | None:
             return None
         length = (buf[start] << 8) | buf[start + 1]
         start += 2
+        if length < 126:
+            # RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+            length = -1
     elif length == 127:
         if end - start < 8:
             return None
         length = int.from_bytes(buf[start : start + 8], "big")
         start += 8
-        if length >> 63:
-            # RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0.
+        if length >> 63 or length < 0x10000:
+            # RFC 6455 §5.2: the most significant bit of a 64-bit length MUST be 0, and the
+            # minimal number of bytes MUST be used.
             length = -1
     return b0, b1, length, start
 

@@ -94,7 +94,7 @@ class MessageAssembler:
                 text = self._decoder.decode(data, fin)
             except UnicodeDecodeError:
                 # RFC 6455 §8.1: invalid UTF-8 in a text message fails the connection.
-                raise ProtocolViolation(INVALID_PAYLOAD, "invalid UTF-8 in text message") from None
+                raise ProtocolViolation(INVALID_PAYLOAD, "Invalid UTF-8 in text frame") from None
             parts_s: list[str] = self._parts  # type: ignore[assignment]
             if text or not parts_s:  # empty pieces cost nothing (endless empty fragments)
                 parts_s.append(text)

@@ -1,0 +1,1 @@
+"""Differential tests against Chromium's WebSocketStream and WebSocket (see README.md)."""
