@@ -183,6 +183,7 @@ class Session(asyncio.BufferedProtocol):
         "_read_limit",
         "_reading_paused",
         "_space_waiters",
+        "_tcp_wait_armed",
         "_timer",
         "_unflushed",
         "_unsent_at_end",
