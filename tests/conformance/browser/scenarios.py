@@ -125,7 +125,15 @@ async def no_server(server: ScriptedServer) -> None:
 
 
 async def watch(peer: Peer) -> None:
-    """Record what the client sends until it ends TCP (at most 3 s); answer nothing."""
+    """Record what the client sends until it ends TCP (at most 3 s), answering nothing; then
+    end TCP too (a server that sees the client's FIN closes its side)."""
+    await peer.expect_eof(3.0)
+    if peer.ended:
+        peer.close_tcp()
+
+
+async def watch_keep_open(peer: Peer) -> None:
+    """As :func:`watch`, but keep TCP open after the client's FIN (until the scenario ends)."""
     await peer.expect_eof(3.0)
 
 
@@ -476,6 +484,15 @@ for label, raw in [
         [*OPEN, ["read"], ["closed", 3000]],
         smoke=label in ("rsv2", "invalid-utf8"),
     )
+
+# After failing the connection, we half-close TCP and wait for the server's EOF (at most
+# close_timeout) before reporting the close; Chromium reports it at once and drops TCP.
+add(
+    "violation-server-keeps-tcp-open",
+    serve(sending(txt("x", rsv2=True), after=watch_keep_open)),
+    [*OPEN, ["read"], ["closed", 2000]],
+    deviation="fail-waits-for-eof",
+)
 
 # Fragmented UTF-8 split inside a character is valid.
 add(
