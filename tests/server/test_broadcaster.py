@@ -5,6 +5,7 @@ real redis-server, including Redis going down and coming back."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -250,3 +251,29 @@ async def test_redis_channels_subscribed_while_the_reader_connects_all_work(
             await publisher.publish("b", f"b{i}")
         assert await wait(take(first, 3)) == ["a0", "a1", "a2"]
         assert await wait(take(second, 3)) == ["b0", "b1", "b2"]
+
+
+async def test_redis_streams_follow_a_stream_reset_by_a_restart(
+    redis_server: RedisServer,
+) -> None:
+    # Redis restarted without persistence: the stream is gone; the subscriber reconnects by
+    # itself and follows the new stream (its ids are checked against the old cursor).
+    delays = (0.02, 0.1)
+    async with (
+        RedisBroadcaster(redis_server.url, streams=True, reconnect_delay=delays) as pub,
+        RedisBroadcaster(redis_server.url, streams=True, reconnect_delay=delays) as sub,
+        sub.subscribe("ch") as subscription,
+    ):
+        for i in range(3):
+            await pub.publish("ch", f"old{i}")
+        assert await wait(take(subscription, 3)) == ["old0", "old1", "old2"]
+        redis_server.stop()
+        redis_server.start()
+        received = asyncio.ensure_future(take(subscription, 1))
+        for _ in range(500):
+            with contextlib.suppress(BroadcastError):
+                await pub.publish("ch", "new")
+            await asyncio.wait([received], timeout=0.05)
+            if received.done():
+                break
+        assert await wait(received) == ["new"]
