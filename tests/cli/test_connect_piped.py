@@ -176,3 +176,25 @@ async def test_an_unclean_close_exits_3_with_one_line(dropping_server: str) -> N
     text = err.decode()
     assert text.startswith("wsstream: error: ")
     assert text.count("\n") == 1
+
+
+@pytest.fixture
+async def slow_feed() -> AsyncIterator[str]:
+    """A server that sends "one", stays silent longer than the default linger, sends "two",
+    then closes with 1000."""
+
+    async def handler(ws: ServerWebSocketStream) -> None:
+        info = await ws.opened
+        writer = info.writable.get_writer()
+        await writer.write("one")
+        await asyncio.sleep(1.5)  # the silence under test, not a synchronisation
+        await writer.write("two")
+        ws.close(close_code=1000)
+
+    async with await serve(handler) as server:
+        yield f"ws://127.0.0.1:{server.port}/"
+
+
+async def test_linger_inf_receives_until_the_server_closes(slow_feed: str) -> None:
+    code, out, err = await run_cli_async("connect", "--linger", "inf", slow_feed)
+    assert (code, out) == (0, b"one\ntwo\n"), err

@@ -125,7 +125,7 @@ Examples:
     show_default=True,
     type=click.FloatRange(0),
     metavar="SECONDS",
-    help="Piped: after end of input, close once nothing arrived for SECONDS.",
+    help="Piped: after end of input, close once nothing arrived for SECONDS (inf: never).",
 )
 def connect(  # noqa: PLR0917 (click passes options positionally)
     url: str,
