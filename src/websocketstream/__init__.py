@@ -29,6 +29,8 @@ from .dom import (
     WebSocketError,
 )
 from .endpoint import WebSocketCloseInfo, WebSocketOpenInfo
+from .net import ProxyError
+from .protocol.errors import InvalidHandshake, InvalidStatus
 from .streams import (
     ByteLengthQueuingStrategy,
     CountQueuingStrategy,
@@ -65,10 +67,13 @@ __all__ = [
     "Event",
     "EventTarget",
     "InvalidAccessError",
+    "InvalidHandshake",
     "InvalidStateError",
+    "InvalidStatus",
     "MessageEvent",
     "NetworkError",
     "NotSupportedError",
+    "ProxyError",
     "RangeError",
     "ReadResult",
     "ReadableByteStreamController",

@@ -194,6 +194,7 @@ class Session(asyncio.BufferedProtocol):
         "connection",
         "handler",
         "handshake_done",
+        "lost_error",
         "transport",
     )
 
@@ -248,6 +249,8 @@ class Session(asyncio.BufferedProtocol):
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
         set_promise_is_handled_to_true(self.handshake_done)
+        #: The error that ended the transport (``connection_lost``'s argument), if any.
+        self.lost_error: Exception | None = None
         #: Resolved once :meth:`SessionHandler.session_closed` has been called.
         self.closed: Promise[None] = new_promise()
 
@@ -297,6 +300,8 @@ class Session(asyncio.BufferedProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: report the close, exactly once."""
+        if exc is not None and self.lost_error is None:
+            self.lost_error = exc.with_traceback(None)  # its frames would hold this session
         conn = self.connection
         if exc is not None and self._writing_paused:
             # Lost on an error with the transport's buffer above the write limit: its tail

@@ -20,6 +20,7 @@ from typing import Any
 from ._promise import get_loop, reject_promise
 from .client import DEFAULT_OPEN_TIMEOUT, ClientConnector, HeadersLike, client_options
 from .dom.abort import AbortSignal
+from .dom.websocket_error import WebSocketError
 from .endpoint import StreamEndpoint
 from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
@@ -115,6 +116,9 @@ class WebSocketStream(StreamEndpoint):
 
     def _fail_the_websocket_connection(self) -> None:
         self._connector.fail()
+
+    def _opening_failed_error(self, code: int | None, reason: str) -> WebSocketError:
+        return self._connector.opening_error(code, reason)
 
     def _on_abort(self) -> None:
         # The abort steps added to ``signal`` by the constructor.
