@@ -7,6 +7,8 @@ and its names, ``WebSocketError``, ``AbortController``/``AbortSignal``,
 ``Event``/``EventTarget``, ``Blob``) and a server whose connections have the same stream API.
 """
 
+import logging as _logging
+
 from .dom import (
     AbortController,
     AbortError,
@@ -51,6 +53,10 @@ from .websocket import WebSocket
 from .websocketstream import WebSocketStream
 
 __version__ = "0.1.0.dev0"
+
+# Silent unless the application configures logging: without a handler of its own, the
+# "websocketstream" hierarchy would reach logging's last-resort handler (stderr, WARNING+).
+_logging.getLogger("websocketstream").addHandler(_logging.NullHandler())
 
 __all__ = [
     "AbortController",

@@ -357,10 +357,12 @@ class StreamEndpoint(SnakeCaseHint):
                 "WebSocket was not cleanly closed.", close_code=code, reason=reason
             )
         if failure.code == MESSAGE_TOO_BIG:
-            limit = session.connection.max_size if session is not None else None
+            detail = failure.reason
+            if detail == "message too big" and session is not None:
+                limit = session.connection.max_size
+                detail = f"a received message is larger than max_size ({limit} bytes)"
             return WebSocketError._unvalidated(
-                f"WebSocket connection failed: a received message is larger than "
-                f"max_size ({limit} bytes); sent close code 1009",
+                f"WebSocket connection failed: {detail}; sent close code 1009",
                 close_code=MESSAGE_TOO_BIG,
                 reason=failure.reason,
             )

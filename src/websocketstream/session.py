@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -78,6 +79,12 @@ __all__ = [
     "Session",
     "SessionHandler",
 ]
+
+#: Protocol failures (a peer breaking RFC 6455, a message over max_size, a keepalive
+#: timeout): WARNING when the peer broke the protocol, INFO otherwise.
+protocol_logger = logging.getLogger("websocketstream.protocol")
+# Close codes this end sends when the peer broke the protocol.
+_PEER_FAULTS: Final = frozenset({1002, 1003, 1007})
 
 #: Seconds to wait for the peer's Close frame (and then for the server to end TCP).
 DEFAULT_CLOSE_TIMEOUT: Final = 10.0
@@ -680,12 +687,25 @@ class Session(asyncio.BufferedProtocol):
         self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
         code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
         conn.release_large_buffers()
+        failure = conn.failure
+        if failure is not None and self._opened and failure.code != 1006:
+            self._log_failure(failure.code, failure.reason)
         handler = self.handler
         # The handler (the endpoint) holds this session: drop the way back, so a closed
         # connection is freed by reference counting alone (no cycle for the cyclic GC).
         self.handler = _DETACHED
         handler.session_closed(was_clean, code, conn.close_reason)
         resolve_promise(self.closed)
+
+    def _log_failure(self, code: int, reason: str) -> None:
+        level = logging.WARNING if code in _PEER_FAULTS else logging.INFO
+        if protocol_logger.isEnabledFor(level):
+            transport = self.transport
+            peer = transport.get_extra_info("peername") if transport is not None else None
+            role = "client" if self.connection.client else "server"
+            protocol_logger.log(
+                level, "%s connection with %s failed: %s (close code %d)", role, peer, reason, code
+            )
 
     def _cancel_timers(self) -> None:
         for handle in (self._timer, self._flush_handle, self._idle_handle):

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
@@ -29,6 +30,8 @@ from .session import DEFAULT_CLOSE_TIMEOUT
 from .url import get_url_record, validate_protocols
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "HeadersLike", "WebSocketStream"]
+
+logger = logging.getLogger("websocketstream.client")
 
 
 class WebSocketStream(StreamEndpoint):
@@ -102,6 +105,8 @@ class WebSocketStream(StreamEndpoint):
                 self._reject_both(signal.reason)
                 return
             signal._add_algorithm(self._on_abort)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("connecting to %s", self._connector.where())
         self._connector.start()
 
     @property
@@ -113,6 +118,37 @@ class WebSocketStream(StreamEndpoint):
         return f"WebSocketStream({self._url.href!r})"
 
     # ----------------------------------------------------------------- connecting
+
+    def session_opened(self) -> None:
+        """The handshake succeeded: log it (DEBUG), then resolve ``opened``."""
+        if logger.isEnabledFor(logging.DEBUG):
+            connection = self._connector.connection
+            logger.debug(
+                "connection to %s opened (peer %s, protocol %r, extensions %r)",
+                self._connector.where(),
+                self._peer(),
+                connection.subprotocol,
+                connection.extensions,
+            )
+        super().session_opened()
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        """The connection ended: settle the promises and streams, then log it (DEBUG)."""
+        opened = self._was_ever_connected
+        super().session_closed(was_clean, code, reason)
+        if opened and logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "connection to %s closed (%s, code %d, reason %r)",
+                self._connector.where(),
+                "clean" if was_clean else "unclean",
+                code,
+                reason,
+            )
+
+    def _peer(self) -> Any:
+        session = self._session
+        transport = session.transport if session is not None else None
+        return transport.get_extra_info("peername") if transport is not None else None
 
     def _fail_the_websocket_connection(self) -> None:
         self._connector.fail()
