@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients bench-hostile autobahn \
+.PHONY: demo test lint typecheck typecheck-docs pytest bench bench-streams bench-clients bench-hostile autobahn \
 	autobahn-server conformance conformance-browser conformance-browser-check \
 	conformance-browser-smoke clean
 AUTOBAHN_CASES ?= *
@@ -22,11 +22,15 @@ demo: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools
+	$(BIN)/ruff format --check src tests benchmarks examples tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# mypy --strict on user code: examples/ and every ```python block of README.md and docs/.
+typecheck-docs: $(STAMP)
+	$(BIN)/python tools/typecheck_docs.py
 
 # Line coverage is measured by every `make pytest`; each package below must reach its floor
 # (percent of its lines run by the suite; "." is the top-level modules). cli/ is left out: its

@@ -20,6 +20,7 @@ from .dom import (
     DOMSyntaxError,
     DOMTimeoutError,
     Event,
+    EventHandler,
     EventTarget,
     InvalidAccessError,
     InvalidStateError,
@@ -33,11 +34,14 @@ from .dom import (
 from .endpoint import WebSocketCloseInfo, WebSocketOpenInfo
 from .net import ProxyError
 from .protocol.errors import InvalidHandshake, InvalidStatus
+from .protocol.handshake import HandshakeRequest, HandshakeResponse
+from .server import Server, ServerWebSocketStream, serve
 from .streams import (
     ByteLengthQueuingStrategy,
     CountQueuingStrategy,
     ReadableByteStreamController,
     ReadableStream,
+    ReadableStreamAsyncIterator,
     ReadableStreamBYOBReader,
     ReadableStreamBYOBRequest,
     ReadableStreamDefaultController,
@@ -50,7 +54,7 @@ from .streams import (
     WritableStreamDefaultWriter,
 )
 from .websocket import WebSocket
-from .websocketstream import WebSocketStream
+from .websocketstream import HeadersLike, WebSocketStream
 
 __version__ = "0.1.0.dev0"
 
@@ -71,7 +75,11 @@ __all__ = [
     "DOMTimeoutError",
     "DataCloneError",
     "Event",
+    "EventHandler",
     "EventTarget",
+    "HandshakeRequest",
+    "HandshakeResponse",
+    "HeadersLike",
     "InvalidAccessError",
     "InvalidHandshake",
     "InvalidStateError",
@@ -84,11 +92,14 @@ __all__ = [
     "ReadResult",
     "ReadableByteStreamController",
     "ReadableStream",
+    "ReadableStreamAsyncIterator",
     "ReadableStreamBYOBReader",
     "ReadableStreamBYOBRequest",
     "ReadableStreamDefaultController",
     "ReadableStreamDefaultReader",
     "SecurityError",
+    "Server",
+    "ServerWebSocketStream",
     "TransformStream",
     "TransformStreamDefaultController",
     "WebSocket",
@@ -100,4 +111,5 @@ __all__ = [
     "WritableStreamDefaultController",
     "WritableStreamDefaultWriter",
     "__version__",
+    "serve",
 ]
