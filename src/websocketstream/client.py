@@ -29,7 +29,7 @@ from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_settin
 from .protocol.connection import ClientConnection
 from .protocol.errors import InvalidStatus
 from .session import Session, SessionHandler
-from .url import WebSocketURL
+from .url import WebSocketURL, basic_authorization
 
 __all__ = [
     "DEFAULT_OPEN_TIMEOUT",
@@ -96,6 +96,14 @@ def _headers_list(headers: HeadersLike | None) -> list[tuple[str, str]]:
     return result
 
 
+def _with_credentials(headers: list[tuple[str, str]], url: WebSocketURL) -> list[tuple[str, str]]:
+    # Credentials in the URL become Authorization: Basic, unless the headers set one.
+    value = basic_authorization(url)
+    if value is None or any(name.lower() == "authorization" for name, _ in headers):
+        return headers
+    return [*headers, ("Authorization", value)]
+
+
 def client_options(
     url: WebSocketURL,
     *,
@@ -118,7 +126,7 @@ def client_options(
     check_ssl_setting(url, ssl)
     check_proxy_setting(proxy)
     return ClientOptions(
-        headers=_headers_list(headers),
+        headers=_with_credentials(_headers_list(headers), url),
         ssl=ssl,
         proxy=proxy,
         compression=compression,

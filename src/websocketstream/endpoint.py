@@ -24,7 +24,7 @@ from ._promise import (
 from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import WebSocketError, to_usv_string, validate_close_code_and_reason
 from .protocol.close import MESSAGE_TOO_BIG
-from .protocol.state import CLOSED, CLOSING, CONNECTING, State
+from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN, State
 from .session import Session
 from .streams.default_controller import (
     ReadableStreamDefaultController,
@@ -163,6 +163,15 @@ class StreamEndpoint(SnakeCaseHint):
             return CLOSING
         session = self._session
         return CONNECTING if session is None else session.ready_state
+
+    def ping(self) -> Promise[float]:
+        """Send a Ping (not in the standard); the future resolves with the round-trip time in
+        seconds when the Pong arrives, or rejects with ``InvalidStateError`` if the connection
+        closes first.  Raises ``InvalidStateError`` unless the connection is open."""
+        session = self._session
+        if self._ready_state is not OPEN or session is None:
+            raise InvalidStateError("ping() needs an open WebSocket")
+        return session.ping()
 
     # ----------------------------------------------------------------- closing
 

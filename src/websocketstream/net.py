@@ -63,7 +63,19 @@ def redact_proxy_url(url: str) -> str:
 
 
 def check_ssl_setting(url: WebSocketURL, ssl: SSLSetting) -> None:
-    """Refuse an explicit TLS context for a ``ws:`` URL (raise at the call, before connecting)."""
+    """Refuse an explicit TLS context for a ``ws:`` URL, and ``ssl=False`` (raise at the
+    call, before connecting).
+
+    ``ssl=False`` is refused on purpose: elsewhere it means "no TLS" or "TLS without
+    verification", and guessing wrong would either fail or silently drop certificate checks.
+    The URL's scheme chooses TLS; an ``ssl.SSLContext`` chooses how it is verified.
+    """
+    if ssl is False:
+        raise TypeError(
+            "ssl=False is not supported: the URL's scheme chooses TLS (ws:// or wss://); to "
+            "skip certificate verification pass an ssl.SSLContext with check_hostname=False "
+            "and verify_mode=ssl.CERT_NONE"
+        )
     if isinstance(ssl, bool) or ssl is None:
         if ssl is True and not url.secure:
             raise TypeError("ssl=True needs a wss:// (or https://) URL")

@@ -26,7 +26,7 @@ from .endpoint import StreamEndpoint
 from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
 from .protocol.state import CONNECTING
-from .session import DEFAULT_CLOSE_TIMEOUT
+from .session import DEFAULT_CLOSE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT
 from .url import get_url_record, validate_protocols
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "HeadersLike", "WebSocketStream"]
@@ -47,7 +47,8 @@ class WebSocketStream(StreamEndpoint):
     environment; ``None``: direct; or a proxy URL), ``compression`` (``"deflate"`` or
     ``None``), ``max_size`` (bytes per received message, ``None`` for no limit),
     ``open_timeout``, ``close_timeout`` (seconds; ``None`` waits forever),
-    ``ping_interval``/``ping_timeout`` (keepalive; off by default) and
+    ``ping_interval``/``ping_timeout`` (keepalive: a Ping every 20 s, and no Pong
+    within 20 s fails the connection with 1011; ``None`` turns either off) and
     ``readable_strategy``/``writable_strategy`` (queuing strategies of the two streams,
     count strategies with high-water mark 1 by default), ``unix_socket`` (connect to the
     Unix socket at this path instead of the URL's host; no proxy).
@@ -66,8 +67,8 @@ class WebSocketStream(StreamEndpoint):
         max_size: int | None = DEFAULT_MAX_SIZE,
         open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-        ping_interval: float | None = None,
-        ping_timeout: float | None = None,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+        ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
         unix_socket: str | None = None,
