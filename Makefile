@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck typecheck-docs pytest bench bench-streams bench-clients bench-hostile autobahn \
+.PHONY: demo test dist lint typecheck typecheck-docs pytest bench bench-streams bench-clients bench-hostile autobahn \
 	autobahn-server conformance conformance-browser conformance-browser-check \
 	conformance-browser-smoke clean
 AUTOBAHN_CASES ?= *
@@ -20,6 +20,13 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: lint typecheck pytest
+
+# A wheel in dist/, built offline from this checkout (no package index needed once `make`
+# has created .venv): `pip install dist/websocketstream-*.whl` installs it elsewhere.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/*.whl
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples tools
