@@ -112,3 +112,43 @@ def test_nothing_printed_unless_configured(configured: bool) -> None:
         ]
     else:
         assert result.stderr == ""
+
+
+_FAILING_HANDLER = """
+import asyncio, logging, sys
+from websocketstream import WebSocketStream, ServerWebSocketStream, serve
+if sys.argv[1] == "configured":
+    logging.basicConfig(format="%(name)s %(levelname)s %(message)s")
+
+
+async def handler(ws: ServerWebSocketStream) -> None:
+    await ws.opened
+    raise RuntimeError("boom")
+
+
+async def main() -> None:
+    async with await serve(handler) as server:
+        wss = WebSocketStream(f"ws://127.0.0.1:{server.port}/")
+        await wss.opened
+        print((await wss.closed).close_code)
+
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_a_failing_handler_prints_only_when_configured(configured: bool) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FAILING_HANDLER, "configured" if configured else "silent"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout == "1011\n"
+    if configured:
+        assert result.stderr.startswith("websocketstream.server ERROR handler failed for / from")
+        assert "RuntimeError: boom" in result.stderr
+    else:
+        assert result.stderr == ""
