@@ -10,6 +10,7 @@ Proxies are reached through ``python-socks``.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ssl as ssl_module
 import urllib.request
 from collections.abc import Callable
@@ -194,7 +195,8 @@ async def _connect_through_proxy(proxy_url: str, host: str, port: int) -> Any:
     except ProxyTimeoutError as exc:
         raise ProxyError(f"proxy {shown} timed out", shown) from exc
     except ProxyConnectionError as exc:
-        raise ProxyError(f"proxy {shown} unreachable: {exc}", shown) from exc
+        detail = "connection refused" if exc.errno == errno.ECONNREFUSED else str(exc)
+        raise ProxyError(f"proxy {shown} unreachable: {detail}", shown) from exc
     except SocksProxyError as exc:
         raise ProxyError(
             f"proxy {shown} refused the tunnel to {host}:{port}: {exc}", shown

@@ -214,7 +214,9 @@ async def test_proxy_down(wpt: WptServer, closed_port: int) -> None:
     assert isinstance(cause, ProxyError)
     assert cause.proxy == f"http://127.0.0.1:{closed_port}"
     assert isinstance(cause.__cause__, ProxyConnectionError)
-    assert f"failed: proxy http://127.0.0.1:{closed_port} unreachable" in str(error)
+    assert error.message.endswith(
+        f"failed: proxy http://127.0.0.1:{closed_port} unreachable: connection refused"
+    )
     assert wpt.log.tcp_connections == 0
 
 
