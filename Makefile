@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
-test: lint typecheck pytest
+test: lint typecheck typecheck-docs pytest
 
 # A wheel in dist/, built offline from this checkout (no package index needed once `make`
 # has created .venv): `pip install dist/websocketstream-*.whl` installs it elsewhere.

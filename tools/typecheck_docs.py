@@ -17,13 +17,14 @@ BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 # Mistakes a user's checker must catch: with --strict (warn_unused_ignores), an ignore that
 # is not needed is an error, so each line below must be flagged with exactly that code.
 MISTAKES = """
-from websocketstream import WebSocketStream
+from websocketstream import WebSocket, WebSocketStream
 
 
 async def misspelled() -> None:
     WebSocketStream("ws://127.0.0.1/", open_timout=5)  # type: ignore[call-arg]
     WebSocketStream("ws://127.0.0.1/", protocol="chat")  # type: ignore[call-arg]
     WebSocketStream("ws://127.0.0.1/", max_size="1MB")  # type: ignore[arg-type]
+    WebSocket("ws://127.0.0.1/", ping_intervall=5)  # type: ignore[call-arg]
 """
 
 
@@ -60,7 +61,7 @@ def main() -> int:
             "--config-file",
             str(config),
             "--cache-dir",
-            str(ROOT / ".mypy_cache"),
+            str(ROOT / ".mypy_cache" / "docs"),
             *map(str, files),
         ]
         result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp)
