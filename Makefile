@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench bench-streams bench-clients bench-hostile autobahn \
+.PHONY: demo test dist lint typecheck typecheck-docs pytest bench bench-streams bench-clients bench-hostile autobahn \
 	autobahn-server conformance conformance-browser conformance-browser-check \
 	conformance-browser-smoke clean
 AUTOBAHN_CASES ?= *
@@ -19,14 +19,25 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
-test: lint typecheck pytest
+test: lint typecheck typecheck-docs pytest
+
+# A wheel in dist/, built offline from this checkout (no package index needed once `make`
+# has created .venv): `pip install dist/websocketstream-*.whl` installs it elsewhere.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/*.whl
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools
+	$(BIN)/ruff format --check src tests benchmarks examples tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# mypy --strict on user code: examples/ and every ```python block of README.md and docs/.
+typecheck-docs: $(STAMP)
+	$(BIN)/python tools/typecheck_docs.py
 
 # Line coverage is measured by every `make pytest`; each package below must reach its floor
 # (percent of its lines run by the suite; "." is the top-level modules). cli/ is left out: its

@@ -7,6 +7,8 @@ and its names, ``WebSocketError``, ``AbortController``/``AbortSignal``,
 ``Event``/``EventTarget``, ``Blob``) and a server whose connections have the same stream API.
 """
 
+import logging as _logging
+
 from .dom import (
     AbortController,
     AbortError,
@@ -18,6 +20,7 @@ from .dom import (
     DOMSyntaxError,
     DOMTimeoutError,
     Event,
+    EventHandler,
     EventTarget,
     InvalidAccessError,
     InvalidStateError,
@@ -29,11 +32,16 @@ from .dom import (
     WebSocketError,
 )
 from .endpoint import WebSocketCloseInfo, WebSocketOpenInfo
+from .net import ProxyError
+from .protocol.errors import InvalidHandshake, InvalidStatus
+from .protocol.handshake import HandshakeRequest, HandshakeResponse
+from .server import Server, ServerWebSocketStream, serve
 from .streams import (
     ByteLengthQueuingStrategy,
     CountQueuingStrategy,
     ReadableByteStreamController,
     ReadableStream,
+    ReadableStreamAsyncIterator,
     ReadableStreamBYOBReader,
     ReadableStreamBYOBRequest,
     ReadableStreamDefaultController,
@@ -46,9 +54,13 @@ from .streams import (
     WritableStreamDefaultWriter,
 )
 from .websocket import WebSocket
-from .websocketstream import WebSocketStream
+from .websocketstream import HeadersLike, WebSocketStream
 
 __version__ = "0.1.0.dev0"
+
+# Silent unless the application configures logging: without a handler of its own, the
+# "websocketstream" hierarchy would reach logging's last-resort handler (stderr, WARNING+).
+_logging.getLogger("websocketstream").addHandler(_logging.NullHandler())
 
 __all__ = [
     "AbortController",
@@ -63,21 +75,31 @@ __all__ = [
     "DOMTimeoutError",
     "DataCloneError",
     "Event",
+    "EventHandler",
     "EventTarget",
+    "HandshakeRequest",
+    "HandshakeResponse",
+    "HeadersLike",
     "InvalidAccessError",
+    "InvalidHandshake",
     "InvalidStateError",
+    "InvalidStatus",
     "MessageEvent",
     "NetworkError",
     "NotSupportedError",
+    "ProxyError",
     "RangeError",
     "ReadResult",
     "ReadableByteStreamController",
     "ReadableStream",
+    "ReadableStreamAsyncIterator",
     "ReadableStreamBYOBReader",
     "ReadableStreamBYOBRequest",
     "ReadableStreamDefaultController",
     "ReadableStreamDefaultReader",
     "SecurityError",
+    "Server",
+    "ServerWebSocketStream",
     "TransformStream",
     "TransformStreamDefaultController",
     "WebSocket",
@@ -89,4 +111,5 @@ __all__ = [
     "WritableStreamDefaultController",
     "WritableStreamDefaultWriter",
     "__version__",
+    "serve",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
@@ -22,10 +23,13 @@ from typing import Any, Final
 
 from ._promise import get_loop
 from .dom.exceptions import DOMSyntaxError
+from .dom.websocket_error import WebSocketError
+from .failures import connection_failed_error, describe_failure
 from .net import ProxySetting, SSLSetting, check_proxy_setting, check_ssl_setting, open_transport
 from .protocol.connection import ClientConnection
+from .protocol.errors import InvalidStatus
 from .session import Session, SessionHandler
-from .url import WebSocketURL
+from .url import WebSocketURL, basic_authorization
 
 __all__ = [
     "DEFAULT_OPEN_TIMEOUT",
@@ -34,6 +38,8 @@ __all__ = [
     "HeadersLike",
     "client_options",
 ]
+
+logger = logging.getLogger("websocketstream.client")
 
 #: Seconds allowed for TCP, proxy, TLS and the opening handshake together.
 DEFAULT_OPEN_TIMEOUT: Final = 10.0
@@ -90,6 +96,14 @@ def _headers_list(headers: HeadersLike | None) -> list[tuple[str, str]]:
     return result
 
 
+def _with_credentials(headers: list[tuple[str, str]], url: WebSocketURL) -> list[tuple[str, str]]:
+    # Credentials in the URL become Authorization: Basic, unless the headers set one.
+    value = basic_authorization(url)
+    if value is None or any(name.lower() == "authorization" for name, _ in headers):
+        return headers
+    return [*headers, ("Authorization", value)]
+
+
 def client_options(
     url: WebSocketURL,
     *,
@@ -112,7 +126,7 @@ def client_options(
     check_ssl_setting(url, ssl)
     check_proxy_setting(proxy)
     return ClientOptions(
-        headers=_headers_list(headers),
+        headers=_with_credentials(_headers_list(headers), url),
         ssl=ssl,
         proxy=proxy,
         compression=compression,
@@ -186,6 +200,10 @@ class ClientConnector:
         self.session: Session | None = None
         self._task: asyncio.Task[None] | None = None
         self._reported = False
+        # Why the connection failed before opening (chained to the WebSocketError), and
+        # whether the application ended it (close() or an abort signal).
+        self._cause: BaseException | None = None
+        self._failed_by_application = False
 
     def start(self) -> None:
         """Start connecting (a task on the running loop)."""
@@ -196,9 +214,10 @@ class ClientConnector:
     # handshake; any failure is "fail the WebSocket connection" (closed, code 1006).
     async def _establish_a_websocket_connection(self) -> None:
         options = self._options
+        timeout = asyncio.timeout(options.open_timeout)
         try:
             async with (
-                asyncio.timeout(options.open_timeout),
+                timeout,
                 _connecting_lock(self._url, options.unix_socket),
             ):
                 _, session = await open_transport(
@@ -214,7 +233,15 @@ class ClientConnector:
                 await asyncio.wait((handshake,))
             if handshake.exception() is not None:
                 self._failed()  # the session has reported the close already
-        except (OSError, TimeoutError, ConnectionError, ValueError):
+        except (OSError, ValueError) as exc:  # ssl.SSLError, ProxyError, TimeoutError: OSErrors
+            if timeout.expired():
+                self._cause = TimeoutError(
+                    f"opening handshake not complete within open_timeout "
+                    f"({options.open_timeout:g} s)"
+                )
+            elif self._cause is None:
+                # Kept without its traceback: its frames would hold this connector.
+                self._cause = exc.with_traceback(None)
             self._failed()
         except asyncio.CancelledError:
             self._failed()
@@ -272,6 +299,7 @@ class ClientConnector:
 
     def fail(self) -> None:
         """Fail the connection while it is not established (close() or an abort signal)."""
+        self._failed_by_application = True
         session = self.session
         task = self._task
         if task is not None and not task.done() and (session is None or session.transport is None):
@@ -281,3 +309,35 @@ class ClientConnector:
             task.cancel()
         if session is not None:
             session.abort()
+
+    def where(self) -> str:
+        """The URL without credentials, for messages and logs."""
+        return f"{self._url.origin}{self._url.resource_name}"
+
+    def opening_error(self, code: int | None, reason: str) -> WebSocketError:
+        """The ``WebSocketError`` for a connection that never opened: its message names the
+        cause in one line and ``__cause__`` is the real error (a network or TLS error caught
+        while connecting, the server's answer, the end of the TCP connection)."""
+        cause = self._cause
+        session = self.session
+        handshake_error = self.connection.handshake_error
+        if cause is None and session is not None:
+            if isinstance(handshake_error, InvalidStatus) or session.lost_error is None:
+                cause = handshake_error
+            else:
+                cause = session.lost_error
+        url = self._url
+        if cause is None:
+            summary = (
+                "close() was called before the opening handshake completed"
+                if self._failed_by_application
+                else "closed before the opening handshake completed"
+            )
+            error = connection_failed_error(self.where(), summary, code, reason)
+        else:
+            in_tls = url.secure and session is not None and session.transport is None
+            summary = describe_failure(cause, url.hostname, url.port, in_tls=in_tls)
+            error = connection_failed_error(self.where(), summary, code, reason)
+            error.__cause__ = cause
+        logger.info("%s", error.message)
+        return error

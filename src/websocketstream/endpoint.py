@@ -23,7 +23,8 @@ from ._promise import (
 )
 from .dom.exceptions import InvalidStateError
 from .dom.websocket_error import WebSocketError, to_usv_string, validate_close_code_and_reason
-from .protocol.state import CLOSED, CLOSING, CONNECTING, State
+from .protocol.close import MESSAGE_TOO_BIG
+from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN, State
 from .session import Session
 from .streams.default_controller import (
     ReadableStreamDefaultController,
@@ -163,6 +164,15 @@ class StreamEndpoint(SnakeCaseHint):
         session = self._session
         return CONNECTING if session is None else session.ready_state
 
+    def ping(self) -> Promise[float]:
+        """Send a Ping (not in the standard); the future resolves with the round-trip time in
+        seconds when the Pong arrives, or rejects with ``InvalidStateError`` if the connection
+        closes first.  Raises ``InvalidStateError`` unless the connection is open."""
+        session = self._session
+        if self._ready_state is not OPEN or session is None:
+            raise InvalidStateError("ping() needs an open WebSocket")
+        return session.ping()
+
     # ----------------------------------------------------------------- closing
 
     # WebSockets §"close the WebSocket"
@@ -272,14 +282,14 @@ class StreamEndpoint(SnakeCaseHint):
         self._closed_reported = True
         if self._handshake_aborted:
             return
+        opening_error: WebSocketError | None = None
         if not self._was_ever_connected:
             # A connection that never opened has no close code: ``opened`` rejects with a
             # WebSocketError whose close_code is None (the Standard's new WebSocketError with
             # no code; Chromium); ``closed`` still carries 1006 below, as Chromium's does.
-            reject_promise(
-                self._opened_promise,
-                WebSocketError._unvalidated("WebSocket closed before handshake complete."),
-            )
+            # Both name the cause in their message and chain it (``__cause__``).
+            opening_error = self._opening_failed_error(None, "")
+            reject_promise(self._opened_promise, opening_error)
         pending = self._pending_write
         if pending is not None:
             # The message of the write waiting for buffer space was queued before any Close we
@@ -308,9 +318,13 @@ class StreamEndpoint(SnakeCaseHint):
                 resolve_promise(self._sink_close_promise)
             resolve_promise(self._closed_promise, WebSocketCloseInfo(code, reason))
         else:
-            error = WebSocketError._unvalidated(
-                "WebSocket was not cleanly closed.", close_code=code, reason=reason
-            )
+            if opening_error is not None:
+                error = WebSocketError._unvalidated(
+                    opening_error.message, close_code=code, reason=reason
+                )
+                error.__cause__ = opening_error.__cause__
+            else:
+                error = self._unclean_close_error(code, reason)
             if readable is not None:
                 readable_stream_default_controller_error(readable, error)
             if writable is not None:
@@ -334,6 +348,39 @@ class StreamEndpoint(SnakeCaseHint):
                 else (False, None)
             )
             reject_promise(pending[0], stored_error or self._closing_error_object())
+
+    def _opening_failed_error(self, code: int | None, reason: str) -> WebSocketError:
+        """The error for a connection that never opened (the client names the cause)."""
+        return WebSocketError._unvalidated(
+            "WebSocket closed before handshake complete.", close_code=code, reason=reason
+        )
+
+    def _unclean_close_error(self, code: int, reason: str) -> WebSocketError:
+        """The error for an unclean close of an open connection: when this end failed it
+        (a protocol error, a message over ``max_size``, a keepalive timeout), the message
+        says why; a message over ``max_size`` reports the 1009 this end sent."""
+        session = self._session
+        failure = session.connection.failure if session is not None else None
+        if failure is None or failure.code == 1006:
+            return WebSocketError._unvalidated(
+                "WebSocket was not cleanly closed.", close_code=code, reason=reason
+            )
+        if failure.code == MESSAGE_TOO_BIG:
+            detail = failure.reason
+            if detail == "message too big" and session is not None:
+                limit = session.connection.max_size
+                detail = f"a received message is larger than max_size ({limit} bytes)"
+            return WebSocketError._unvalidated(
+                f"WebSocket connection failed: {detail}; sent close code 1009",
+                close_code=MESSAGE_TOO_BIG,
+                reason=failure.reason,
+            )
+        return WebSocketError._unvalidated(
+            f"WebSocket connection failed: {failure.reason or 'error'}; "
+            f"sent close code {failure.code}",
+            close_code=code,
+            reason=reason,
+        )
 
     # ----------------------------------------------------------------- stream operations
 

@@ -10,6 +10,7 @@ Proxies are reached through ``python-socks``.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ssl as ssl_module
 import urllib.request
 from collections.abc import Callable
@@ -18,7 +19,15 @@ from typing import Any, TypeVar
 from .dom.exceptions import DOMSyntaxError
 from .url import WebSocketURL
 
-__all__ = ["ProxySetting", "SSLSetting", "check_ssl_setting", "open_transport", "select_proxy"]
+__all__ = [
+    "ProxyError",
+    "ProxySetting",
+    "SSLSetting",
+    "check_ssl_setting",
+    "open_transport",
+    "redact_proxy_url",
+    "select_proxy",
+]
 
 P = TypeVar("P", bound=asyncio.BaseProtocol)
 
@@ -28,8 +37,46 @@ ProxySetting = str | bool | None
 _PROXY_SCHEMES = ("http", "socks4", "socks5", "socks5h")
 
 
+class ProxyError(ConnectionError):
+    """The proxy could not be reached, refused the tunnel or its credentials, or timed out.
+
+    ``proxy`` is the proxy's URL with any password replaced by ``***``; ``__cause__`` is the
+    error ``python-socks`` raised (``ProxyConnectionError``, ``ProxyError`` with the proxy's
+    answer, ``ProxyTimeoutError``).
+    """
+
+    def __init__(self, message: str, proxy: str) -> None:
+        super().__init__(message)
+        self.proxy = proxy
+
+
+def redact_proxy_url(url: str) -> str:
+    """``url`` with the password of its userinfo (if any) replaced by ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, tail = rest.partition("/")
+    userinfo, at, hostport = authority.rpartition("@")
+    if not at:
+        return url
+    user, colon, _password = userinfo.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{hostport}{slash}{tail}"
+
+
 def check_ssl_setting(url: WebSocketURL, ssl: SSLSetting) -> None:
-    """Refuse an explicit TLS context for a ``ws:`` URL (raise at the call, before connecting)."""
+    """Refuse an explicit TLS context for a ``ws:`` URL, and ``ssl=False`` (raise at the
+    call, before connecting).
+
+    ``ssl=False`` is refused on purpose: elsewhere it means "no TLS" or "TLS without
+    verification", and guessing wrong would either fail or silently drop certificate checks.
+    The URL's scheme chooses TLS; an ``ssl.SSLContext`` chooses how it is verified.
+    """
+    if ssl is False:
+        raise TypeError(
+            "ssl=False is not supported: the URL's scheme chooses TLS (ws:// or wss://); to "
+            "skip certificate verification pass an ssl.SSLContext with check_hostname=False "
+            "and verify_mode=ssl.CERT_NONE"
+        )
     if isinstance(ssl, bool) or ssl is None:
         if ssl is True and not url.secure:
             raise TypeError("ssl=True needs a wss:// (or https://) URL")
@@ -133,16 +180,24 @@ async def open_transport(
 
 async def _connect_through_proxy(proxy_url: str, host: str, port: int) -> Any:
     # Imported on first use: most connections need no proxy.
-    from python_socks import ProxyError, ProxyTimeoutError  # noqa: PLC0415
+    from python_socks import ProxyConnectionError, ProxyTimeoutError  # noqa: PLC0415
+    from python_socks import ProxyError as SocksProxyError  # noqa: PLC0415
     from python_socks.async_.asyncio import Proxy  # noqa: PLC0415
 
+    original = proxy_url
     rdns = proxy_url.lower().startswith("socks5h://")
     if rdns:
         proxy_url = "socks5://" + proxy_url.partition("://")[2]
+    shown = redact_proxy_url(original)
     try:
         proxy = Proxy.from_url(proxy_url, rdns=True if rdns else None)
         return await proxy.connect(dest_host=host, dest_port=port)
     except ProxyTimeoutError as exc:
-        raise TimeoutError(f"proxy {proxy_url!r} timed out") from exc
-    except ProxyError as exc:
-        raise ConnectionError(f"proxy {proxy_url!r} refused the connection: {exc}") from exc
+        raise ProxyError(f"proxy {shown} timed out", shown) from exc
+    except ProxyConnectionError as exc:
+        detail = "connection refused" if exc.errno == errno.ECONNREFUSED else str(exc)
+        raise ProxyError(f"proxy {shown} unreachable: {detail}", shown) from exc
+    except SocksProxyError as exc:
+        raise ProxyError(
+            f"proxy {shown} refused the tunnel to {host}:{port}: {exc}", shown
+        ) from exc

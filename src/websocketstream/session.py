@@ -33,14 +33,16 @@ server alike:
   EOF (or ``close_timeout``) before it closes the transport, so no RST destroys the Close on
   its way to the peer.  Past the peer's EOF, buffered messages are handed over regardless of
   backpressure, so a Close frame behind them is still seen.
-* **Keepalive.** Optional Pings every ``ping_interval`` seconds; no Pong within
-  ``ping_timeout`` fails the connection with 1011.
+* **Keepalive.** A Ping every ``ping_interval`` seconds (the APIs default to 20 s); no Pong
+  within ``ping_timeout`` (20 s) fails the connection with 1011.  :meth:`Session.ping` sends
+  one on demand and resolves with the round-trip time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -73,12 +75,23 @@ from .protocol.state import State, ready_state
 
 __all__ = [
     "DEFAULT_CLOSE_TIMEOUT",
+    "DEFAULT_PING_INTERVAL",
+    "DEFAULT_PING_TIMEOUT",
     "DEFAULT_READ_LIMIT",
     "DEFAULT_WRITE_LIMIT",
     "Session",
     "SessionHandler",
 ]
 
+#: Protocol failures (a peer breaking RFC 6455, a message over max_size, a keepalive
+#: timeout): WARNING when the peer broke the protocol, INFO otherwise.
+protocol_logger = logging.getLogger("websocketstream.protocol")
+# Close codes this end sends when the peer broke the protocol.
+_PEER_FAULTS: Final = frozenset({1002, 1003, 1007})
+
+#: Keepalive: seconds between Pings, and seconds a Pong may take (as websockets' defaults).
+DEFAULT_PING_INTERVAL: Final = 20.0
+DEFAULT_PING_TIMEOUT: Final = 20.0
 #: Seconds to wait for the peer's Close frame (and then for the server to end TCP).
 DEFAULT_CLOSE_TIMEOUT: Final = 10.0
 #: Seconds a client waits for the server to close TCP after the closing handshake
@@ -175,9 +188,11 @@ class Session(asyncio.BufferedProtocol):
         "_loop",
         "_on_request",
         "_opened",
+        "_ping_count",
         "_ping_handle",
         "_ping_interval",
         "_ping_timeout",
+        "_pings",
         "_pong_deadline",
         "_processing",
         "_read_limit",
@@ -194,6 +209,7 @@ class Session(asyncio.BufferedProtocol):
         "connection",
         "handler",
         "handshake_done",
+        "lost_error",
         "transport",
     )
 
@@ -233,6 +249,9 @@ class Session(asyncio.BufferedProtocol):
         self._timer: asyncio.TimerHandle | None = None
         self._tcp_wait_armed = False
         self._ping_handle: asyncio.TimerHandle | None = None
+        # Pings awaiting their Pong, oldest first: payload -> (time sent, promise).
+        self._pings: dict[bytes, tuple[float, Promise[float]]] = {}
+        self._ping_count = 0
         self._pong_deadline: asyncio.TimerHandle | None = None
         self._opened = False
         self._eof = False
@@ -248,6 +267,8 @@ class Session(asyncio.BufferedProtocol):
         #: Resolved when the opening handshake succeeds; rejected if the connection ends first.
         self.handshake_done: Promise[None] = new_promise()
         set_promise_is_handled_to_true(self.handshake_done)
+        #: The error that ended the transport (``connection_lost``'s argument), if any.
+        self.lost_error: Exception | None = None
         #: Resolved once :meth:`SessionHandler.session_closed` has been called.
         self.closed: Promise[None] = new_promise()
 
@@ -297,6 +318,8 @@ class Session(asyncio.BufferedProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The transport is gone: report the close, exactly once."""
+        if exc is not None and self.lost_error is None:
+            self.lost_error = exc.with_traceback(None)  # its frames would hold this session
         conn = self.connection
         if exc is not None and self._writing_paused:
             # Lost on an error with the transport's buffer above the write limit: its tail
@@ -364,7 +387,7 @@ class Session(asyncio.BufferedProtocol):
                 elif kind == CLOSE:
                     self._closing_started()
                 elif kind == PONG:
-                    self._pong_received()
+                    self._pong_received(event[1])  # type: ignore[arg-type]
             if conn.state >= CLOSING:
                 self._closing_started()
                 if conn.client and conn.closing_handshake_done and not self._tcp_wait_armed:
@@ -673,14 +696,28 @@ class Session(asyncio.BufferedProtocol):
             was_clean = False
         reject_promise(self.handshake_done, ConnectionError("the opening handshake failed"))
         self.reject_space_waiters(InvalidStateError("The WebSocket is closed."))
+        self._reject_pings()
         code = conn.close_code if was_clean or conn.close_rcvd is not None else 1006
         conn.release_large_buffers()
+        failure = conn.failure
+        if failure is not None and self._opened and failure.code != 1006:
+            self._log_failure(failure.code, failure.reason)
         handler = self.handler
         # The handler (the endpoint) holds this session: drop the way back, so a closed
         # connection is freed by reference counting alone (no cycle for the cyclic GC).
         self.handler = _DETACHED
         handler.session_closed(was_clean, code, conn.close_reason)
         resolve_promise(self.closed)
+
+    def _log_failure(self, code: int, reason: str) -> None:
+        level = logging.WARNING if code in _PEER_FAULTS else logging.INFO
+        if protocol_logger.isEnabledFor(level):
+            transport = self.transport
+            peer = transport.get_extra_info("peername") if transport is not None else None
+            role = "client" if self.connection.client else "server"
+            protocol_logger.log(
+                level, "%s connection with %s failed: %s (close code %d)", role, peer, reason, code
+            )
 
     def _cancel_timers(self) -> None:
         for handle in (self._timer, self._flush_handle, self._idle_handle):
@@ -693,26 +730,64 @@ class Session(asyncio.BufferedProtocol):
 
     # ----------------------------------------------------------------- keepalive
 
+    def ping(self) -> Promise[float]:
+        """Send a Ping; the promise resolves with the round-trip time in seconds when its Pong
+        arrives (a Pong answering a later Ping answers the earlier ones too: RFC 6455 §5.5.3
+        lets a peer answer only the latest).  Rejected with ``InvalidStateError`` if the
+        connection closes first; marked as handled (an unawaited ping logs nothing).
+
+        Raises ``InvalidStateError`` if the connection is not open or is closing.
+        """
+        if not self._opened or self._closed or self.connection.close_expected():
+            raise InvalidStateError("ping() needs an open WebSocket")
+        self._ping_count += 1
+        payload = self._ping_count.to_bytes(4, "big")
+        waiter: Promise[float] = new_promise()
+        set_promise_is_handled_to_true(waiter)
+        self._pings[payload] = (self._loop.time(), waiter)
+        self.connection.send_ping(payload)
+        self._flush()
+        return waiter
+
+    def _pong_received(self, payload: bytes) -> None:
+        pings = self._pings
+        if payload not in pings:
+            return  # unsolicited, or not one of ours
+        now = self._loop.time()
+        while pings:
+            key, (sent, waiter) = next(iter(pings.items()))
+            del pings[key]
+            resolve_promise(waiter, now - sent)
+            if key == payload:
+                break
+
+    def _reject_pings(self) -> None:
+        pings, self._pings = self._pings, {}
+        for _sent, waiter in pings.values():
+            reject_promise(waiter, InvalidStateError("The WebSocket closed before the Pong."))
+
     def _schedule_ping(self) -> None:
         if self._ping_interval is not None and not self._closing_armed:
             self._ping_handle = self._loop.call_later(self._ping_interval, self._send_ping)
 
     def _send_ping(self) -> None:
+        # Keepalive: a Ping every ping_interval; no Pong within ping_timeout fails with 1011.
         self._ping_handle = None
         if self.connection.close_expected() or self._closed:
             return
-        self.connection.send_ping(b"")
-        self._flush()
-        if self._ping_timeout is not None:
-            self._pong_deadline = self._loop.call_later(self._ping_timeout, self._ping_timed_out)
-        else:
+        waiter = self.ping()
+        if self._ping_timeout is None:
             self._schedule_ping()
+            return
+        self._pong_deadline = self._loop.call_later(self._ping_timeout, self._ping_timed_out)
+        waiter.add_done_callback(self._keepalive_pong)
 
-    def _pong_received(self) -> None:
-        if self._pong_deadline is not None:
-            self._pong_deadline.cancel()
-            self._pong_deadline = None
-            self._schedule_ping()
+    def _keepalive_pong(self, waiter: Promise[float]) -> None:
+        if waiter.cancelled() or waiter.exception() is not None or self._pong_deadline is None:
+            return
+        self._pong_deadline.cancel()
+        self._pong_deadline = None
+        self._schedule_ping()
 
     def _ping_timed_out(self) -> None:
         self._pong_deadline = None

@@ -11,16 +11,18 @@ There is no document in Python, so there is no implicit base URL: a relative URL
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import ada_url
 
 from .dom.exceptions import DOMSyntaxError
 from .dom.websocket_error import to_usv_string
 
-__all__ = ["WebSocketURL", "get_url_record", "validate_protocols"]
+__all__ = ["WebSocketURL", "basic_authorization", "get_url_record", "validate_protocols"]
 
 DEFAULT_PORTS: dict[str, int] = {"ws": 80, "wss": 443}
 
@@ -49,6 +51,9 @@ class WebSocketURL:
     secure: bool
     origin: str
     host_header: str
+    #: The URL's userinfo, percent-decoded ("" when absent).
+    username: str = ""
+    password: str = ""
 
     def __str__(self) -> str:
         return self.href
@@ -122,7 +127,21 @@ def get_url_record(url: str, base: str | None = None) -> WebSocketURL:
         secure=scheme == "wss",
         origin=record.origin,
         host_header=record.host,
+        username=unquote(record.username),
+        password=unquote(record.password),
     )
+
+
+def basic_authorization(url: WebSocketURL) -> str | None:
+    """The ``Authorization: Basic`` value for the URL's credentials, or None without any.
+
+    A library choice (browsers drop a WebSocket URL's credentials): ``ws://user:pw@host``
+    authenticates as ``websockets`` and ``curl`` do (RFC 7617, UTF-8).
+    """
+    if not url.username and not url.password:
+        return None
+    token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 def _is_token(value: str) -> bool:

@@ -39,7 +39,7 @@ from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
 from .protocol.state import CLOSED, CLOSING, CONNECTING, OPEN
 from .protocol.state import ready_state as view_of_ready_state
-from .session import DEFAULT_CLOSE_TIMEOUT, Session
+from .session import DEFAULT_CLOSE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, Session
 from .url import get_url_record, validate_protocols
 
 if TYPE_CHECKING:
@@ -165,8 +165,8 @@ class WebSocket(EventTarget):
         max_size: int | None = DEFAULT_MAX_SIZE,
         open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-        ping_interval: float | None = None,
-        ping_timeout: float | None = None,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+        ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         unix_socket: str | None = None,
     ) -> None:
         loop = get_loop()  # a running loop is needed

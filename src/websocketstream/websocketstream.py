@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
@@ -20,14 +21,17 @@ from typing import Any
 from ._promise import get_loop, reject_promise
 from .client import DEFAULT_OPEN_TIMEOUT, ClientConnector, HeadersLike, client_options
 from .dom.abort import AbortSignal
+from .dom.websocket_error import WebSocketError
 from .endpoint import StreamEndpoint
 from .net import ProxySetting, SSLSetting
 from .protocol.connection import DEFAULT_MAX_SIZE
 from .protocol.state import CONNECTING
-from .session import DEFAULT_CLOSE_TIMEOUT
+from .session import DEFAULT_CLOSE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT
 from .url import get_url_record, validate_protocols
 
 __all__ = ["DEFAULT_OPEN_TIMEOUT", "HeadersLike", "WebSocketStream"]
+
+logger = logging.getLogger("websocketstream.client")
 
 
 class WebSocketStream(StreamEndpoint):
@@ -43,7 +47,8 @@ class WebSocketStream(StreamEndpoint):
     environment; ``None``: direct; or a proxy URL), ``compression`` (``"deflate"`` or
     ``None``), ``max_size`` (bytes per received message, ``None`` for no limit),
     ``open_timeout``, ``close_timeout`` (seconds; ``None`` waits forever),
-    ``ping_interval``/``ping_timeout`` (keepalive; off by default) and
+    ``ping_interval``/``ping_timeout`` (keepalive: a Ping every 20 s, and no Pong
+    within 20 s fails the connection with 1011; ``None`` turns either off) and
     ``readable_strategy``/``writable_strategy`` (queuing strategies of the two streams,
     count strategies with high-water mark 1 by default), ``unix_socket`` (connect to the
     Unix socket at this path instead of the URL's host; no proxy).
@@ -62,8 +67,8 @@ class WebSocketStream(StreamEndpoint):
         max_size: int | None = DEFAULT_MAX_SIZE,
         open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-        ping_interval: float | None = None,
-        ping_timeout: float | None = None,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+        ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
         unix_socket: str | None = None,
@@ -101,6 +106,8 @@ class WebSocketStream(StreamEndpoint):
                 self._reject_both(signal.reason)
                 return
             signal._add_algorithm(self._on_abort)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("connecting to %s", self._connector.where())
         self._connector.start()
 
     @property
@@ -113,8 +120,42 @@ class WebSocketStream(StreamEndpoint):
 
     # ----------------------------------------------------------------- connecting
 
+    def session_opened(self) -> None:
+        """The handshake succeeded: log it (DEBUG), then resolve ``opened``."""
+        if logger.isEnabledFor(logging.DEBUG):
+            connection = self._connector.connection
+            logger.debug(
+                "connection to %s opened (peer %s, protocol %r, extensions %r)",
+                self._connector.where(),
+                self._peer(),
+                connection.subprotocol,
+                connection.extensions,
+            )
+        super().session_opened()
+
+    def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
+        """The connection ended: settle the promises and streams, then log it (DEBUG)."""
+        opened = self._was_ever_connected
+        super().session_closed(was_clean, code, reason)
+        if opened and logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "connection to %s closed (%s, code %d, reason %r)",
+                self._connector.where(),
+                "clean" if was_clean else "unclean",
+                code,
+                reason,
+            )
+
+    def _peer(self) -> Any:
+        session = self._session
+        transport = session.transport if session is not None else None
+        return transport.get_extra_info("peername") if transport is not None else None
+
     def _fail_the_websocket_connection(self) -> None:
         self._connector.fail()
+
+    def _opening_failed_error(self, code: int | None, reason: str) -> WebSocketError:
+        return self._connector.opening_error(code, reason)
 
     def _on_abort(self) -> None:
         # The abort steps added to ``signal`` by the constructor.

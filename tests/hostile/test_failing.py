@@ -77,7 +77,8 @@ async def test_client_failing_a_sending_server_delivers_1009(raw_server: Any) ->
     for _ in range(CLIENTS):
         wss, info = await connect(server.url(), max_size=MiB, compression=None)
         error = await rejects(info.readable.get_reader().read(), WebSocketError)
-        assert error.close_code == 1006  # failed by this end (WHATWG: 1006 to the application)
+        # Failed by this end for its own max_size: the error reports the 1009 it sent.
+        assert (error.close_code, error.reason) == (1009, "message too big")
         await rejects(wss.closed, WebSocketError)
     await wait(server.log.last.done.wait())
     assert codes == [1009] * CLIENTS

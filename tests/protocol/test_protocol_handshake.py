@@ -14,6 +14,7 @@ from websocketstream.protocol import (
     ServerConnection,
     State,
 )
+from websocketstream.protocol.errors import InvalidStatus
 from websocketstream.protocol.handshake import accept_key
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="
@@ -157,7 +158,15 @@ def failed(conn: ClientConnection, data: bytes) -> str:
 def test_status_other_than_101_fails(status: str) -> None:
     data = response("Location: ws://elsewhere/", status=status)
     data = data.replace(b"\r\n\r\n", b"\r\nContent-Length: 0\r\n\r\n")
-    assert "status" in failed(client(), data)
+    conn = client()
+    reason = failed(conn, data)
+    assert reason.startswith(f"server answered HTTP {status[:3]}")
+    # The whole answer is kept for the client's error (InvalidStatus).
+    error = conn.handshake_error
+    assert isinstance(error, InvalidStatus)
+    assert error.status == int(status[:3])
+    assert error.header("location") == "ws://elsewhere/"
+    assert error.body == b""
 
 
 def test_interim_responses_are_skipped() -> None:

@@ -74,7 +74,13 @@ from .close import (
     serialize_close,
 )
 from .deflate import PerMessageDeflate
-from .errors import HandshakeError, HandshakeRejected, InvalidState, ProtocolViolation
+from .errors import (
+    HandshakeError,
+    HandshakeRejected,
+    InvalidHandshake,
+    InvalidState,
+    ProtocolViolation,
+)
 from .frames import (
     FIN,
     OP_BINARY,
@@ -743,7 +749,7 @@ class ClientConnection(Connection):
     User errors (bad protocols or headers) raise ``TypeError``/``ValueError`` here.
     """
 
-    __slots__ = ("handshake", "response")
+    __slots__ = ("handshake", "handshake_error", "response")
 
     def __init__(
         self,
@@ -772,13 +778,20 @@ class ClientConnection(Connection):
         )
         #: The server's 101 response, once accepted.
         self.response: HandshakeResponse | None = None
+        #: Why the server's answer was refused (InvalidStatus for a status other than 101).
+        self.handshake_error: InvalidHandshake | None = None
         self._out.append(self.handshake.request)
 
     def _handshake_step(self) -> Event | None:
         data = self._take_input()
         try:
             result = self.handshake.receive(data, self._eof)
+        except InvalidHandshake as exc:
+            self.handshake_error = exc.with_traceback(None)  # its frames hold this connection
+            self._handshake_failed(str(exc))
+            return None
         except HandshakeError as exc:
+            self.handshake_error = InvalidHandshake(str(exc))
             self._handshake_failed(str(exc))
             return None
         if result is None:
@@ -789,6 +802,15 @@ class ClientConnection(Connection):
         self.extensions = response.extensions
         self._opened(trailing, self.handshake.deflate)
         return (HANDSHAKE, response)
+
+    def _finish_eof(self) -> None:
+        if self.state is CONNECTING and self.handshake_error is None:
+            # The handshake sees the end too: the body of a non-101 answer may end here, or
+            # the server closed before answering (either fails the handshake).
+            self._handshake_step()
+            if self.state is not CONNECTING:
+                return
+        super()._finish_eof()
 
 
 class ServerConnection(Connection):

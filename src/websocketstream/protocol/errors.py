@@ -8,10 +8,14 @@ caught by the connection and turned into "fail the WebSocket connection" with it
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 __all__ = [
     "HandshakeError",
     "HandshakeRejected",
+    "InvalidHandshake",
     "InvalidState",
+    "InvalidStatus",
     "NegotiationError",
     "ProtocolViolation",
 ]
@@ -56,3 +60,55 @@ class HandshakeRejected(HandshakeError):
         super().__init__(message)
         self.status = status
         self.headers = headers
+
+
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+
+
+class InvalidHandshake(Exception):
+    """The server's answer to the opening handshake was not a valid WebSocket upgrade (public).
+
+    The client chains it as the ``__cause__`` of the :class:`~websocketstream.WebSocketError`
+    that rejects ``opened``; its message says what was wrong.
+    """
+
+
+class InvalidStatus(InvalidHandshake):
+    """The server answered the opening handshake with an HTTP status other than 101 (public).
+
+    ``status`` is the status code, ``headers`` the response's ``(name, value)`` pairs and
+    ``body`` the first bytes of the response body (at most ``MAX_BODY`` bytes; the rest is not
+    read).  A redirect (3xx) is not followed (WHATWG WebSockets): its ``Location`` is in
+    ``headers``.
+    """
+
+    #: The most body bytes kept (and waited for) after a non-101 status.
+    MAX_BODY = 4096
+
+    def __init__(
+        self, status: int, headers: tuple[tuple[str, str], ...] = (), body: bytes = b""
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        super().__init__(self._describe())
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or None."""
+        lowered = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lowered:
+                return value
+        return None
+
+    def _describe(self) -> str:
+        text = f"server answered HTTP {self.status}"
+        if self.status in _PHRASES:
+            text += f" {_PHRASES[self.status]}"
+        location = self.header("location")
+        if 300 <= self.status < 400 and location is not None:
+            text += f" (redirect to {location}: redirects are not followed)"
+        return text
+
+    def __repr__(self) -> str:
+        return f"InvalidStatus({self.status}, headers=<{len(self.headers)}>, body={self.body!r})"

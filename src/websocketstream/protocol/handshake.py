@@ -24,7 +24,7 @@ from typing import Final
 import h11
 
 from . import deflate
-from .errors import HandshakeError, HandshakeRejected, NegotiationError
+from .errors import HandshakeError, HandshakeRejected, InvalidStatus, NegotiationError
 from .headers import ExtensionParams, parse_extensions, parse_token_list
 
 __all__ = [
@@ -143,7 +143,16 @@ class ClientHandshake:
     permessage-deflate as browsers do) or None.
     """
 
-    __slots__ = ("_h11", "_offered_deflate", "_protocols", "deflate", "key", "request")
+    __slots__ = (
+        "_body",
+        "_h11",
+        "_offered_deflate",
+        "_protocols",
+        "_rejection",
+        "deflate",
+        "key",
+        "request",
+    )
 
     def __init__(
         self,
@@ -196,6 +205,8 @@ class ClientHandshake:
             fields.append(("Sec-WebSocket-Extensions", deflate.client_offer()))
         fields.extend(extra)
         self._h11 = h11.Connection(h11.CLIENT)
+        self._rejection: h11.Response | None = None
+        self._body = bytearray()
         try:
             request = h11.Request(method="GET", target=resource, headers=fields)
         except h11.LocalProtocolError as exc:
@@ -215,12 +226,18 @@ class ClientHandshake:
         if eof:
             conn.receive_data(b"")
         while True:
+            before = conn.their_state
             try:
                 event = conn.next_event()
             except h11.RemoteProtocolError as exc:
+                if eof and before is h11.SEND_RESPONSE:
+                    # No (complete) response head before the end of the connection.
+                    raise HandshakeError("connection closed during the opening handshake") from None
                 raise HandshakeError(f"invalid HTTP response: {exc}") from None
             if event is h11.NEED_DATA:
                 if eof:
+                    if self._rejection is not None:
+                        raise self._invalid_status()
                     raise HandshakeError("connection closed during the opening handshake")
                 return None
             if isinstance(event, h11.InformationalResponse):
@@ -230,9 +247,28 @@ class ClientHandshake:
                 trailing, _closed = conn.trailing_data
                 return response, bytes(trailing)
             if isinstance(event, h11.Response):
-                # WHATWG: a status other than 101 fails the connection; no redirects.
-                raise HandshakeError(f"unexpected HTTP status {event.status_code}")
+                # WHATWG: a status other than 101 fails the connection; no redirects.  The
+                # first bytes of the body are kept for the error (InvalidStatus).
+                self._rejection = event
+                self._body = bytearray()
+                continue
+            if self._rejection is not None:
+                if isinstance(event, h11.Data):
+                    self._body += event.data
+                    if len(self._body) >= InvalidStatus.MAX_BODY:
+                        raise self._invalid_status()
+                    continue
+                raise self._invalid_status()  # EndOfMessage (or the connection closed)
             raise HandshakeError("connection closed during the opening handshake")
+
+    def _invalid_status(self) -> InvalidStatus:
+        response = self._rejection
+        assert response is not None
+        return InvalidStatus(
+            response.status_code,
+            _decoded(response.headers),
+            bytes(self._body[: InvalidStatus.MAX_BODY]),
+        )
 
     def _validate(self, event: h11.InformationalResponse) -> HandshakeResponse:
         headers = list(event.headers)

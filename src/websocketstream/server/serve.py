@@ -154,9 +154,9 @@ class ServerWebSocketStream(StreamEndpoint):
         except asyncio.CancelledError:
             session.fail(1001, "server shutting down")
             raise
-        except Exception as exc:  # reported, and the peer is told (1011)
-            get_loop().call_exception_handler(
-                {"message": "WebSocket handler failed", "exception": exc, "protocol": session}
+        except Exception:  # logged with its traceback, and the peer is told (1011)
+            logger.exception(
+                "handler failed for %s from %s", self._request_target(), self.remote_address
             )
             session.fail(1011, "internal error")
             return
@@ -168,8 +168,11 @@ class ServerWebSocketStream(StreamEndpoint):
             # it, so the connection is freed by reference counting alone.
             exc.__traceback__ = None
 
+    def _request_target(self) -> str:
+        return self._request.target if self._request is not None else "?"
+
     def __repr__(self) -> str:
-        target = self._request.target if self._request is not None else "?"
+        target = self._request_target()
         return f"ServerWebSocketStream({target!r})"
 
 

@@ -527,6 +527,7 @@ def writable_stream_finish_erroring(stream: WritableStream) -> None:
     stored_error = stream._stored_error
     write_requests = stream._write_requests
     for write_request in write_requests:
+        set_promise_is_handled_to_true(write_request)  # (as above: the stream's own error)
         reject_promise(write_request, stored_error)
     stream._write_requests = deque()
     if stream._pending_abort_request is None:
@@ -598,8 +599,13 @@ def writable_stream_finish_in_flight_write(stream: WritableStream) -> None:
 # Streams §5.5.2 WritableStreamFinishInFlightWriteWithError
 def writable_stream_finish_in_flight_write_with_error(stream: WritableStream, error: Any) -> None:
     """The sink's write failed with ``error``."""
-    assert stream._in_flight_write_request is not None
-    reject_promise(stream._in_flight_write_request, error)
+    request = stream._in_flight_write_request
+    assert request is not None
+    if stream._state == "erroring":
+        # Library choice: a write failing because the stream already errored repeats an
+        # error reported elsewhere; never awaited, it must not log "never retrieved".
+        set_promise_is_handled_to_true(request)
+    reject_promise(request, error)
     stream._in_flight_write_request = None
     assert stream._state in ("writable", "erroring")
     writable_stream_deal_with_rejection(stream, error)
@@ -772,6 +778,14 @@ def writable_stream_default_writer_release(writer: WritableStreamDefaultWriter) 
     writer._stream = None
 
 
+def _rejected_with_stored_error(stream: WritableStream) -> Promise[Any]:
+    # The stream's own error, already reported by ``closed`` and ``ready``: a write nobody
+    # awaits does not log it again (a library choice, see docs/deviations.md).
+    rejected: Promise[Any] = promise_rejected_with(stream._stored_error)
+    set_promise_is_handled_to_true(rejected)
+    return rejected
+
+
 # Streams §5.5.3 WritableStreamDefaultWriterWrite
 def writable_stream_default_writer_write(
     writer: WritableStreamDefaultWriter, chunk: Any
@@ -825,13 +839,13 @@ def writable_stream_default_writer_write(
         writable_stream_default_controller_write(controller, chunk, chunk_size)
         return promise
     if state == "errored":
-        return promise_rejected_with(stream._stored_error)
+        return _rejected_with_stored_error(stream)
     if writable_stream_close_queued_or_in_flight(stream) or state == "closed":
         return promise_rejected_with(
             TypeError("The stream is closing or closed and cannot be written to")
         )
     if state == "erroring":
-        return promise_rejected_with(stream._stored_error)
+        return _rejected_with_stored_error(stream)
     assert state == "writable"
     promise = writable_stream_add_write_request(stream)
     writable_stream_default_controller_write(controller, chunk, chunk_size)

@@ -22,6 +22,7 @@ OPTIONS = {
     "max_size": None,  # cases 9.* send messages of up to 16 MiB
     "open_timeout": 10.0,
     "close_timeout": 5.0,
+    "ping_interval": None,  # the suite's own pings are the only ones wanted
 }
 
 
