@@ -14,7 +14,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, Generic
 
 from .._naming import SnakeCaseHint
 from .._promise import (
@@ -37,6 +37,7 @@ from ._queue import (
     is_non_negative_number,
     reset_queue,
 )
+from ._typevars import W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .strategies import (
     SizeAlgorithm,
@@ -89,7 +90,7 @@ class PendingAbortRequest:
         self.was_already_erroring = was_already_erroring
 
 
-class WritableStream(SnakeCaseHint):
+class WritableStream(SnakeCaseHint, Generic[W_contra]):
     """``WritableStream(underlying_sink=None, strategy=None)``: a destination for data.
 
     ``underlying_sink`` is an object or mapping with optional ``start(controller)``,
@@ -97,6 +98,9 @@ class WritableStream(SnakeCaseHint):
     ``strategy`` has ``high_water_mark`` (default 1) and ``size(chunk)``.  Chunks written while
     the sink is busy wait in a queue bounded by the strategy: once its total size reaches the
     high-water mark, :attr:`WritableStreamDefaultWriter.ready` stays pending.
+
+    Generic in the chunk type it accepts: a WebSocketStream's writable is a
+    ``WritableStream[str | bytes | bytearray | memoryview]``.
     """
 
     __slots__ = (
@@ -114,7 +118,7 @@ class WritableStream(SnakeCaseHint):
 
     _state: str
     _stored_error: Any
-    _writer: WritableStreamDefaultWriter | None
+    _writer: WritableStreamDefaultWriter[Any] | None
     _controller: WritableStreamDefaultController
     _in_flight_write_request: Promise[Any] | None
     _close_request: Promise[Any] | None
@@ -153,7 +157,7 @@ class WritableStream(SnakeCaseHint):
         """Whether a writer holds the stream's lock."""
         return is_writable_stream_locked(self)
 
-    def abort(self, reason: Any = None) -> Promise[Any]:
+    def abort(self, reason: Any = None) -> Promise[None]:
         """Abort the stream: queued writes are discarded and the sink's ``abort`` runs.
 
         Returns a future that settles once the abort is done; it rejects with ``TypeError``
@@ -165,7 +169,7 @@ class WritableStream(SnakeCaseHint):
             )
         return writable_stream_abort(self, reason)
 
-    def close(self) -> Promise[Any]:
+    def close(self) -> Promise[None]:
         """Close the stream once every queued write is done; the future settles after the
         sink's ``close``.  Rejects with ``TypeError`` when locked or already closing."""
         if is_writable_stream_locked(self):
@@ -176,7 +180,7 @@ class WritableStream(SnakeCaseHint):
             return promise_rejected_with(TypeError("Cannot close an already-closing stream"))
         return writable_stream_close(self)
 
-    def get_writer(self) -> WritableStreamDefaultWriter:
+    def get_writer(self) -> WritableStreamDefaultWriter[W_contra]:
         """Lock the stream to a new :class:`WritableStreamDefaultWriter` (``TypeError`` if it is
         already locked)."""
         return acquire_writable_stream_default_writer(self)
@@ -185,7 +189,7 @@ class WritableStream(SnakeCaseHint):
         return f"<WritableStream state={self._state!r} locked={self._writer is not None}>"
 
 
-class WritableStreamDefaultWriter(SnakeCaseHint):
+class WritableStreamDefaultWriter(SnakeCaseHint, Generic[W_contra]):
     """``WritableStreamDefaultWriter(stream)``: the exclusive writer of a :class:`WritableStream`.
 
     :meth:`write` returns a future that is already running, so ``writer.write(x)`` without
@@ -194,17 +198,17 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
 
     __slots__ = ("_closed_promise", "_ready_promise", "_stream")
 
-    _stream: WritableStream | None
-    _closed_promise: Promise[Any]
-    _ready_promise: Promise[Any]
+    _stream: WritableStream[Any] | None
+    _closed_promise: Promise[None]
+    _ready_promise: Promise[None]
 
-    def __init__(self, stream: WritableStream) -> None:
+    def __init__(self, stream: WritableStream[W_contra]) -> None:
         if not isinstance(stream, WritableStream):
             raise TypeError("WritableStreamDefaultWriter takes a WritableStream")
         set_up_writable_stream_default_writer(self, stream)
 
     @property
-    def closed(self) -> Promise[Any]:
+    def closed(self) -> Promise[None]:
         """A future that resolves when the stream closes and rejects when it errors or the
         writer's lock is released."""
         return self._closed_promise
@@ -225,17 +229,17 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
         return writable_stream_default_writer_get_desired_size(self)
 
     @property
-    def ready(self) -> Promise[Any]:
+    def ready(self) -> Promise[None]:
         """A future that resolves when the desired size becomes positive (no backpressure)."""
         return self._ready_promise
 
-    def abort(self, reason: Any = None) -> Promise[Any]:
+    def abort(self, reason: Any = None) -> Promise[None]:
         """Abort the stream (see :meth:`WritableStream.abort`)."""
         if self._stream is None:
             return promise_rejected_with(_released_writer_error("abort"))
         return writable_stream_default_writer_abort(self, reason)
 
-    def close(self) -> Promise[Any]:
+    def close(self) -> Promise[None]:
         """Close the stream after the queued writes; the future settles after the sink's
         ``close``."""
         stream = self._stream
@@ -253,7 +257,7 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
         assert stream._writer is not None
         writable_stream_default_writer_release(self)
 
-    def write(self, chunk: Any = None) -> Promise[Any]:
+    def write(self, chunk: W_contra = None) -> Promise[None]:  # type: ignore[assignment]
         """Queue ``chunk``; the future resolves once the sink has written it."""
         if self._stream is None:
             return promise_rejected_with(_released_writer_error("write to"))
