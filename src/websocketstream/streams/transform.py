@@ -54,6 +54,7 @@ from .writable import (
 __all__ = [
     "TransformStream",
     "TransformStreamDefaultController",
+    "transform_stream_readable_demand",
 ]
 
 TransformAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
@@ -301,6 +302,20 @@ def _backpressure_change_promise(stream: TransformStream) -> Promise[Any]:
         assert stream._backpressure is not None
         backpressure_change_promise = stream._backpressure_change_promise = new_promise()
     return backpressure_change_promise
+
+
+def transform_stream_readable_demand(
+    controller: TransformStreamDefaultController[Any],
+) -> Promise[Any] | None:
+    """Not a spec operation: ``None`` while the readable side wants more chunks, else the
+    stream's [[backpressureChangePromise]] (it settles at the next pull, or when a cancel or
+    an error unblocks the writable side).  For transformers that enqueue one input's output
+    in pieces (the decompression stream), so that a slow reader pauses them between pieces
+    as the spec's sink write algorithm pauses them between chunks."""
+    stream = controller._stream
+    if not stream._backpressure:
+        return None
+    return _backpressure_change_promise(stream)
 
 
 # Streams §6.4.1 TransformStreamUnblockWrite
