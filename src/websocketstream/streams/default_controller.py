@@ -13,8 +13,8 @@ from .._promise import (
     promise_call,
     promise_resolved_with,
     rejection_reason,
-    upon_promise,
 )
+from ._loop_binding import react_to_start
 from ._queue import enqueue_value_with_size, is_non_negative_number, reset_queue
 from ._typevars import W_contra
 from .readable import (
@@ -418,7 +418,7 @@ def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     def on_start_rejected(r: BaseException) -> None:
         readable_stream_default_controller_error(controller, rejection_reason(r))
 
-    upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
+    react_to_start(stream, start_result, on_started, on_start_rejected)
 
 
 # Streams §4.9.4 SetUpReadableStreamDefaultControllerFromUnderlyingSource
@@ -444,9 +444,13 @@ def set_up_readable_stream_default_controller_from_underlying_source(  # noqa: P
         # nothing but CallPullIfNeeded sees that promise, and its reaction (clear [[pulling]],
         # pull again if asked) has no effect anyone can see when pulling does nothing, so one
         # fulfilled promise serves every pull, and the reaction runs at once (react_now).
-        fulfilled = promise_resolved_with(None)
+        # Made by the first pull: the stream may be made outside a loop (see _loop_binding).
+        fulfilled: Promise[Any] | None = None
 
         def pull_algorithm() -> Promise[Any]:
+            nonlocal fulfilled
+            if fulfilled is None:
+                fulfilled = promise_resolved_with(None)
             return fulfilled
 
     else:

@@ -173,8 +173,10 @@ class ReadableStreamAsyncIterator(Generic[R_co]):
         self._ongoing = None
         self._iterated = False
         self._spare = None
-        self._loop = stream._loop
-        self._reader = acquire_readable_stream_default_reader(stream)
+        self._reader = acquire_readable_stream_default_reader(stream)  # binds the stream
+        loop = stream._loop
+        assert loop is not None
+        self._loop = loop
         self._prevent_cancel = bool(prevent_cancel)
         self._is_finished = False
 

@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, o
 from .._naming import snake_case_hints
 from .._promise import (
     Promise,
-    get_loop,
     new_promise,
     promise_rejected_with,
     promise_resolved_with,
     reject_promise,
     resolve_promise,
+    running_loop,
     set_promise_is_handled_to_true,
     transform_promise_with,
 )
 from ..dom.exceptions import RangeError
+from ._loop_binding import PendingStart, bind_to_running_loop
 from ._typevars import R_co, T, W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .strategies import extract_high_water_mark, extract_size_algorithm
@@ -194,7 +195,8 @@ class ReadableStream(Generic[R_co]):
     ``underlying_source`` is an object or mapping with the optional members ``start``, ``pull``,
     ``cancel`` (plain or ``async def``), ``type`` (``None`` or ``"bytes"``) and
     ``auto_allocate_chunk_size``; ``strategy`` is a queuing strategy (``high_water_mark``,
-    ``size``).  Needs a running event loop.
+    ``size``).  May be made outside a running event loop: it binds to the loop that first
+    uses it (see :mod:`~websocketstream.streams._loop_binding`).
 
     Generic in its chunk type: ``ReadableStream[str]`` gives ``str`` chunks (a
     WebSocketStream's readable is a ``ReadableStream[str | bytes]``).
@@ -205,12 +207,16 @@ class ReadableStream(Generic[R_co]):
         "_controller",
         "_disturbed",
         "_loop",
+        "_pending_start",
         "_reader",
         "_state",
         "_stored_error",
     )
 
-    _loop: asyncio.AbstractEventLoop  # the loop its promises belong to (not a spec slot)
+    # Not spec slots: the loop its promises belong to (None until first used inside one, when
+    # made outside a loop) and the start reaction waiting for it (see _loop_binding).
+    _loop: asyncio.AbstractEventLoop | None
+    _pending_start: PendingStart | None
     _state: str
     _reader: ReadableStreamDefaultReader[Any] | ReadableStreamBYOBReader | None
     _stored_error: Any
@@ -267,6 +273,7 @@ class ReadableStream(Generic[R_co]):
 
     def cancel(self, reason: Any = None) -> Promise[None]:
         """Cancel the stream with ``reason``; a future that settles once the source is done."""
+        bind_to_running_loop(self)
         if is_readable_stream_locked(self):
             return promise_rejected_with(TypeError("Cannot cancel a stream that has a reader"))
         return readable_stream_cancel(self, reason)
@@ -519,7 +526,8 @@ def acquire_readable_stream_default_reader(
 # Streams §4.9.1 InitializeReadableStream
 def initialize_readable_stream(stream: ReadableStream) -> None:
     """Set the initial slots of a stream."""
-    stream._loop = get_loop()
+    stream._loop = running_loop()  # None outside a loop: bound on first use
+    stream._pending_start = None
     stream._state = "readable"
     stream._reader = None
     stream._stored_error = None
@@ -639,6 +647,7 @@ def readable_stream_reader_generic_initialize(
     reader: ReadableStreamDefaultReader | ReadableStreamBYOBReader, stream: ReadableStream
 ) -> None:
     """Link ``reader`` and ``stream`` and create the reader's closed promise."""
+    bind_to_running_loop(stream)  # not a spec step: see _loop_binding
     reader._stream = stream
     stream._reader = reader
     if stream._state == "readable":

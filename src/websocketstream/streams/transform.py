@@ -26,10 +26,12 @@ from .._promise import (
     reject_promise,
     rejection_reason,
     resolve_promise,
+    running_loop,
     transform_promise_with,
     upon_promise,
 )
 from ..dom.exceptions import RangeError
+from ._loop_binding import DeferredPromise
 from ._typevars import I_contra, R_co, W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .default_controller import (
@@ -127,7 +129,8 @@ class TransformStream(SnakeCaseHint, Generic[I_contra, R_co]):
             raise RangeError(f"Invalid writable_type specified: {writable_type!r}")
         readable_high_water_mark = extract_high_water_mark(readable_strategy, 0)
         writable_high_water_mark = extract_high_water_mark(writable_strategy, 1)
-        start_promise = new_promise()
+        # Outside a running loop, startPromise waits for one (see _loop_binding).
+        start_promise: Any = new_promise() if running_loop() is not None else DeferredPromise()
         initialize_transform_stream(
             self,
             start_promise,
@@ -137,7 +140,9 @@ class TransformStream(SnakeCaseHint, Generic[I_contra, R_co]):
             readable_size_algorithm,
         )
         set_up_transform_stream_default_controller_from_transformer(self, transform, flush, cancel)
-        if start is not None:
+        if type(start_promise) is DeferredPromise:
+            start_promise.resolve(start(self._controller) if start is not None else None)
+        elif start is not None:
             _resolve_with_result(start_promise, start(self._controller))
         else:
             resolve_promise(start_promise, None)
@@ -360,14 +365,17 @@ def set_up_transform_stream_default_controller_from_transformer(
     controller = TransformStreamDefaultController(_PRIVATE)
     # The default transform's "a promise resolved with undefined": only
     # TransformStreamDefaultControllerPerformTransform sees it, and only reacts to it, so one
-    # fulfilled promise serves every chunk.
-    fulfilled = promise_resolved_with(None)
+    # fulfilled promise serves every chunk (made by the first: see _loop_binding).
+    fulfilled: Promise[Any] | None = None
 
     def transform_algorithm(chunk: Any) -> asyncio.Future[Any]:
+        nonlocal fulfilled
         try:
             transform_stream_default_controller_enqueue(controller, chunk)
         except Exception as transform_result_e:
             return promise_rejected_with(transform_result_e)
+        if fulfilled is None:
+            fulfilled = promise_resolved_with(None)
         return fulfilled
 
     def flush_algorithm() -> asyncio.Future[Any]:

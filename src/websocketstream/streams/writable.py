@@ -26,11 +26,13 @@ from .._promise import (
     reject_promise,
     rejection_reason,
     resolve_promise,
+    running_loop,
     set_promise_is_handled_to_true,
     upon_promise,
 )
 from ..dom.abort import AbortController, AbortSignal
 from ..dom.exceptions import RangeError
+from ._loop_binding import PendingStart, bind_to_running_loop, react_to_start
 from ._queue import (
     dequeue_value,
     enqueue_value_with_size,
@@ -109,7 +111,9 @@ class WritableStream(SnakeCaseHint, Generic[W_contra]):
         "_controller",
         "_in_flight_close_request",
         "_in_flight_write_request",
+        "_loop",
         "_pending_abort_request",
+        "_pending_start",
         "_state",
         "_stored_error",
         "_write_requests",
@@ -126,6 +130,9 @@ class WritableStream(SnakeCaseHint, Generic[W_contra]):
     _pending_abort_request: PendingAbortRequest | None
     _write_requests: deque[Promise[Any]]
     _backpressure: bool
+    # Not spec slots: the loop, and the start reaction waiting for it (see _loop_binding).
+    _loop: asyncio.AbstractEventLoop | None
+    _pending_start: PendingStart | None
 
     def __init__(self, underlying_sink: Any = None, strategy: Any = None) -> None:
         # Web IDL converts the strategy dictionary (an argument) before the constructor steps.
@@ -163,6 +170,7 @@ class WritableStream(SnakeCaseHint, Generic[W_contra]):
         Returns a future that settles once the abort is done; it rejects with ``TypeError``
         when the stream is locked to a writer.
         """
+        bind_to_running_loop(self)
         if is_writable_stream_locked(self):
             return promise_rejected_with(
                 TypeError("Cannot abort a stream that already has a writer")
@@ -172,6 +180,7 @@ class WritableStream(SnakeCaseHint, Generic[W_contra]):
     def close(self) -> Promise[None]:
         """Close the stream once every queued write is done; the future settles after the
         sink's ``close``.  Rejects with ``TypeError`` when locked or already closing."""
+        bind_to_running_loop(self)
         if is_writable_stream_locked(self):
             return promise_rejected_with(
                 TypeError("Cannot close a stream that already has a writer")
@@ -394,6 +403,8 @@ def writable_stream_error_state(stream: WritableStream) -> tuple[bool, Any]:
 # Streams §5.5.1 InitializeWritableStream
 def initialize_writable_stream(stream: WritableStream) -> None:
     """Set the stream's slots to their initial values ([[controller]] is set up later)."""
+    stream._loop = running_loop()  # None outside a loop: bound on first use
+    stream._pending_start = None
     stream._state = "writable"
     stream._stored_error = None
     stream._writer = None
@@ -420,6 +431,7 @@ def set_up_writable_stream_default_writer(
         raise TypeError(
             "This stream has already been locked for exclusive writing by another writer"
         )
+    bind_to_running_loop(stream)  # not a spec step: see _loop_binding
     writer._stream = stream
     stream._writer = writer
     state = stream._state
@@ -875,7 +887,6 @@ def set_up_writable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     backpressure = writable_stream_default_controller_get_backpressure(controller)
     writable_stream_update_backpressure(stream, backpressure)
     start_result = start_algorithm()
-    start_promise = promise_resolved_with(start_result)
 
     def on_started(_: Any) -> None:
         assert stream._state in ("writable", "erroring")
@@ -887,7 +898,7 @@ def set_up_writable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
         controller._started = True
         writable_stream_deal_with_rejection(stream, rejection_reason(r))
 
-    upon_promise(start_promise, on_started, on_start_failed)
+    react_to_start(stream, start_result, on_started, on_start_failed)
 
 
 # Streams §5.5.4 SetUpWritableStreamDefaultControllerFromUnderlyingSink
