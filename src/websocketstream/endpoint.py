@@ -9,7 +9,7 @@ write, close, abort and cancel into session calls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from ._naming import SnakeCaseHint
 from ._promise import (
@@ -50,8 +50,13 @@ __all__ = [
     "StreamEndpoint",
     "WebSocketCloseInfo",
     "WebSocketOpenInfo",
+    "WritableChunk",
     "to_message",
 ]
+
+#: What a WebSocketStream's writable accepts: ``str`` (a text message) or a bytes-like object
+#: (a binary message).
+WritableChunk: TypeAlias = str | bytes | bytearray | memoryview
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +64,8 @@ class WebSocketOpenInfo:
     """What ``opened`` resolves to: the two streams, and the negotiated extensions and
     subprotocol (``""`` when none)."""
 
-    readable: ReadableStream
-    writable: WritableStream
+    readable: ReadableStream[str | bytes]
+    writable: WritableStream[WritableChunk]
     extensions: str
     protocol: str
 
@@ -109,8 +114,8 @@ class StreamEndpoint(SnakeCaseHint):
         self._was_ever_connected = False
         self._handshake_aborted = False
         self._session: Session | None = None
-        self._readable: ReadableStream | None = None
-        self._writable: WritableStream | None = None
+        self._readable: ReadableStream[str | bytes] | None = None
+        self._writable: WritableStream[WritableChunk] | None = None
         self._readable_controller: ReadableStreamDefaultController | None = None
         self._writable_controller: WritableStreamDefaultController | None = None
         self._readable_hwm = extract_high_water_mark(readable_strategy, 1)

@@ -38,6 +38,7 @@ async def test_a_write_is_rejected_and_unsent_or_resolved_and_sent(closer: str) 
                 value, done = await reader.read()
                 if done:
                     break
+                assert isinstance(value, bytes)
                 received.append(value[0])
         handler_done.set()
 

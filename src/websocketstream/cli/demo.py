@@ -41,7 +41,7 @@ async def mdn_ping(
         value, done = await reader.read()
         if done:
             break
-        emit(f"received #{n}: {value}")
+        emit(f"received #{n}: {value!s}")
         if n < rounds:
             await asyncio.sleep(delay)
             writer.write("ping")

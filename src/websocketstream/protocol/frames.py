@@ -108,12 +108,29 @@ _MASK_CHUNK_REPEAT: Final = int.from_bytes(b"\x01\x00\x00\x00" * (MASK_CHUNK >> 
 
 
 # The optional accelerator (``pip install websocketstream[speedups]``): NumPy XORs a large
-# payload as 32-bit words, about 14 times faster than the big-integer trick below.
-_numpy: Any
-try:
-    import numpy as _numpy
-except ImportError:  # pragma: no cover - depends on the installation
-    _numpy = None
+# payload as 32-bit words, about 14 times faster than the big-integer trick below.  It is
+# imported when the first large payload is masked, not with the package: importing NumPy
+# costs more than importing all of websocketstream.
+_NOT_LOADED: Final = object()
+_numpy: Any = _NOT_LOADED  # the module once loaded; None when it is not installed
+
+
+def _load_numpy() -> Any:
+    """Import NumPy on first use; the module, or None when it is not installed."""
+    global _numpy
+    try:
+        import numpy  # noqa: PLC0415 -- lazily, see above
+    except ImportError:  # pragma: no cover - depends on the installation
+        _numpy = None
+    else:
+        _numpy = numpy
+    return _numpy
+
+
+def _accelerator() -> Any:
+    """NumPy (imported now if this is its first use), or None when it is not installed."""
+    return _numpy if _numpy is not _NOT_LOADED else _load_numpy()
+
 
 #: Payloads from this size up are masked with NumPy when it is installed.
 NUMPY_MASK_THRESHOLD: Final = 2048
@@ -123,7 +140,7 @@ def _mask_numpy(payload: bytes | bytearray | memoryview, key: int) -> list[bytes
     # RFC 6455 §5.3 as 32-bit little-endian words: word i of the payload XOR the key's integer.
     # Pieces of MASK_CHUNK bytes stay below the allocator's mmap threshold, so their memory is
     # reused instead of being mapped (and page-faulted) afresh for every large message.
-    assert _numpy is not None
+    assert _numpy is not None and _numpy is not _NOT_LOADED
     n = len(payload)
     full = n & ~3
     words = _numpy.frombuffer(payload, dtype="<u4", count=full >> 2)
@@ -146,7 +163,7 @@ def mask_int(
     Large payloads use NumPy when it is installed (``accelerate=False`` forces pure Python).
     """
     n = len(payload)
-    if accelerate and n >= NUMPY_MASK_THRESHOLD and _numpy is not None:
+    if accelerate and n >= NUMPY_MASK_THRESHOLD and _accelerator() is not None:
         parts = _mask_numpy(payload, key)
         return parts[0] if len(parts) == 1 else b"".join(parts)
     if n > MASK_CHUNK:
@@ -168,7 +185,7 @@ def mask_parts(
     """:func:`mask_int` for a large payload, as consecutive pieces of at most ``MASK_CHUNK``
     bytes (write them in order; no joined copy is made), or one piece with NumPy."""
     n = len(payload)
-    if accelerate and _numpy is not None:
+    if accelerate and _accelerator() is not None:
         return _mask_numpy(payload, key)
     if n <= MASK_CHUNK:
         return [mask_int(payload, key, accelerate=False)]
@@ -197,7 +214,7 @@ def mask_into(
     objects: with NumPy, one XOR straight into ``out`` (a reused buffer is never page-faulted
     afresh; an ``offset`` that is a multiple of 4 keeps the words aligned)."""
     n = len(payload)
-    if accelerate and n >= NUMPY_MASK_THRESHOLD and _numpy is not None:
+    if accelerate and n >= NUMPY_MASK_THRESHOLD and _accelerator() is not None:
         # RFC 6455 §5.3 as 32-bit little-endian words: word i of the payload XOR the key's
         # integer; the last n % 4 bytes start at key byte 0.
         full = n & ~3

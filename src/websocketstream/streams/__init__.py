@@ -1,5 +1,5 @@
 """The WHATWG Streams Standard on asyncio: readable, writable and transform streams, byte
-streams, piping, tee and queuing strategies.
+streams, piping, tee and queuing strategies; the Encoding and Compression Standards' streams.
 
 Names follow the standard (interfaces verbatim, members in snake_case); every promise is an
 :class:`asyncio.Future` that is already running.
@@ -28,10 +28,14 @@ from .writable import (
     WritableStreamDefaultController,
     WritableStreamDefaultWriter,
 )
+from .compression import CompressionStream, DecompressionStream
+from .encoding import TextDecoderStream, TextEncoderStream
 
 __all__ = [
     "ByteLengthQueuingStrategy",
+    "CompressionStream",
     "CountQueuingStrategy",
+    "DecompressionStream",
     "ReadResult",
     "ReadableByteStreamController",
     "ReadableStream",
@@ -40,6 +44,8 @@ __all__ = [
     "ReadableStreamBYOBRequest",
     "ReadableStreamDefaultController",
     "ReadableStreamDefaultReader",
+    "TextDecoderStream",
+    "TextEncoderStream",
     "TransformStream",
     "TransformStreamDefaultController",
     "WritableStream",

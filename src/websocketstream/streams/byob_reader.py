@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class _BYOBReaderReadIntoRequest(Promise[ReadResult], ReadIntoRequest):
+class _BYOBReaderReadIntoRequest(Promise[ReadResult[Any]], ReadIntoRequest):
     """The read-into request of ``reader.read(view)``: it is the promise it settles."""
 
     def chunk_steps(self, chunk: Any) -> None:
@@ -97,12 +97,12 @@ class ReadableStreamBYOBReader(ReadableStreamGenericReader):
 
     _read_into_requests: deque[ReadIntoRequest]
 
-    def __init__(self, stream: ReadableStream) -> None:
+    def __init__(self, stream: ReadableStream[Any]) -> None:
         if not isinstance(stream, ReadableStream):
             raise TypeError("ReadableStreamBYOBReader needs a ReadableStream")
         set_up_readable_stream_byob_reader(self, stream)
 
-    def read(self, view: Any, *, min: int = 1) -> Promise[ReadResult]:
+    def read(self, view: Any, *, min: int = 1) -> Promise[ReadResult[memoryview]]:
         """Fill ``view`` (a writable bytes-like object) with at least ``min`` elements; a
         future of ``ReadResult(filled_view, done)`` where ``filled_view`` is a ``memoryview``
         over the filled part of ``view``'s memory."""

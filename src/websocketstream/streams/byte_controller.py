@@ -24,11 +24,11 @@ from .._naming import snake_case_hints
 from .._promise import (
     Promise,
     promise_call,
-    promise_resolved_with,
     rejection_reason,
     upon_promise,
 )
 from ..dom.exceptions import RangeError
+from ._loop_binding import react_to_start
 from ._queue import reset_queue
 from .byob_reader import (
     ReadableStreamBYOBReader,
@@ -940,7 +940,7 @@ def set_up_readable_byte_stream_controller(  # noqa: PLR0917 -- the spec's signa
     def on_start_rejected(r: BaseException) -> None:
         readable_byte_stream_controller_error(controller, rejection_reason(r))
 
-    upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
+    react_to_start(stream, start_result, on_started, on_start_rejected)
 
 
 # Streams §4.9.5 SetUpReadableByteStreamControllerFromUnderlyingSource

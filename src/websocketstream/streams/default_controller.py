@@ -5,7 +5,7 @@ from __future__ import annotations
 from asyncio import CancelledError
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic
 
 from .._naming import snake_case_hints
 from .._promise import (
@@ -13,9 +13,10 @@ from .._promise import (
     promise_call,
     promise_resolved_with,
     rejection_reason,
-    upon_promise,
 )
+from ._loop_binding import react_to_start
 from ._queue import enqueue_value_with_size, is_non_negative_number, reset_queue
+from ._typevars import W_contra
 from .readable import (
     ReadableStream,
     ReadableStreamDefaultReader,
@@ -54,7 +55,7 @@ CancelAlgorithm = Callable[[Any], "Promise[Any]"]
 
 
 @snake_case_hints
-class ReadableStreamDefaultController:
+class ReadableStreamDefaultController(Generic[W_contra]):
     """The controller a default ``ReadableStream`` gives its underlying source: ``enqueue()``,
     ``close()``, ``error()`` and ``desired_size``.  Not constructible directly."""
 
@@ -75,7 +76,7 @@ class ReadableStreamDefaultController:
         "_stream",
     )
 
-    _stream: ReadableStream
+    _stream: ReadableStream[Any]
     _queue: deque[Any]
     _queue_total_size: float
     _started: bool
@@ -104,7 +105,7 @@ class ReadableStreamDefaultController:
             raise TypeError("The stream is not in a state that permits close")
         readable_stream_default_controller_close(self)
 
-    def enqueue(self, chunk: Any = None) -> None:
+    def enqueue(self, chunk: W_contra = None) -> None:  # type: ignore[assignment]
         """Queue ``chunk`` (or hand it straight to a waiting read).  ``TypeError`` after close
         or error; the strategy's size errors raise here and error the stream."""
         if not readable_stream_default_controller_can_close_or_enqueue(self):
@@ -417,7 +418,7 @@ def set_up_readable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     def on_start_rejected(r: BaseException) -> None:
         readable_stream_default_controller_error(controller, rejection_reason(r))
 
-    upon_promise(promise_resolved_with(start_result), on_started, on_start_rejected)
+    react_to_start(stream, start_result, on_started, on_start_rejected)
 
 
 # Streams §4.9.4 SetUpReadableStreamDefaultControllerFromUnderlyingSource
@@ -443,9 +444,13 @@ def set_up_readable_stream_default_controller_from_underlying_source(  # noqa: P
         # nothing but CallPullIfNeeded sees that promise, and its reaction (clear [[pulling]],
         # pull again if asked) has no effect anyone can see when pulling does nothing, so one
         # fulfilled promise serves every pull, and the reaction runs at once (react_now).
-        fulfilled = promise_resolved_with(None)
+        # Made by the first pull: the stream may be made outside a loop (see _loop_binding).
+        fulfilled: Promise[Any] | None = None
 
         def pull_algorithm() -> Promise[Any]:
+            nonlocal fulfilled
+            if fulfilled is None:
+                fulfilled = promise_resolved_with(None)
             return fulfilled
 
     else:

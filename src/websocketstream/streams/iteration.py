@@ -15,7 +15,7 @@ import asyncio
 import inspect
 from asyncio import InvalidStateError
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Generic, Self
 
 from .._naming import snake_case_hints
 from .._promise import (
@@ -29,6 +29,7 @@ from .._promise import (
     set_promise_is_handled_to_true,
     transform_promise_with,
 )
+from ._typevars import R_co
 from .default_controller import (
     ReadableStreamDefaultController,
     create_readable_stream,
@@ -139,7 +140,7 @@ class _IteratorReadRequest(ReadRequest):
 
 
 @snake_case_hints
-class ReadableStreamAsyncIterator:
+class ReadableStreamAsyncIterator(Generic[R_co]):
     """The async iterator of a ``ReadableStream`` (``stream.values()``, ``aiter(stream)``).
 
     It holds the stream's lock until the stream ends, errors, or ``aclose()`` / ``return_()``
@@ -166,22 +167,24 @@ class ReadableStreamAsyncIterator:
     _is_finished: bool
     _iterated: bool  # __anext__ was called (not a spec slot: see __del__)
 
-    def __init__(self, stream: ReadableStream, prevent_cancel: bool = False) -> None:
+    def __init__(self, stream: ReadableStream[R_co], prevent_cancel: bool = False) -> None:
         # Streams §4.2.5 asynchronous iterator initialization steps
         self._is_finished = True  # until the lock is acquired (see __del__)
         self._ongoing = None
         self._iterated = False
         self._spare = None
-        self._loop = stream._loop
-        self._reader = acquire_readable_stream_default_reader(stream)
+        self._reader = acquire_readable_stream_default_reader(stream)  # binds the stream
+        loop = stream._loop
+        assert loop is not None
+        self._loop = loop
         self._prevent_cancel = bool(prevent_cancel)
         self._is_finished = False
 
-    def __aiter__(self) -> ReadableStreamAsyncIterator:
+    def __aiter__(self) -> Self:
         """The iterator itself."""
         return self
 
-    def __anext__(self) -> Awaitable[Any]:
+    def __anext__(self) -> Awaitable[R_co]:
         """An awaitable of the next chunk; it raises ``StopAsyncIteration`` once the stream is
         closed, and the stream's error if it errors.  The read starts at once; when a chunk is
         queued the awaitable completes without an event loop turn (a coroutine that returns
@@ -265,7 +268,7 @@ class ReadableStreamAsyncIterator:
         self._ongoing = result
         return result
 
-    def return_(self, value: Any = None) -> Promise[ReadResult]:
+    def return_(self, value: Any = None) -> Promise[ReadResult[Any]]:
         """The Web IDL ``return(value)``: finish the iteration, cancelling the stream with
         ``value`` as the reason (unless ``prevent_cancel``), and release the lock.  A future of
         ``ReadResult(value, True)``; the lock is released at once when no read is pending."""
@@ -433,10 +436,10 @@ async def _adopt_end(awaitable: Any) -> Any:
 
 
 # Streams §4.9.1 ReadableStreamFromIterable
-def readable_stream_from_iterable(async_iterable: Any) -> ReadableStream:
+def readable_stream_from_iterable(async_iterable: Any) -> ReadableStream[Any]:
     """A stream of the items of a sync or async iterable (high-water mark 0: one item is
     requested per read)."""
-    stream: ReadableStream | None = None
+    stream: ReadableStream[Any] | None = None
     iterator = _AsyncSequenceIterator(async_iterable)
 
     def controller() -> ReadableStreamDefaultController:

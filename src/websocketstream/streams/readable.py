@@ -12,21 +12,24 @@ import contextlib
 import math
 from asyncio import Future, InvalidStateError
 from collections import deque
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, overload
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, overload
 
 from .._naming import snake_case_hints
 from .._promise import (
     Promise,
-    get_loop,
     new_promise,
     promise_rejected_with,
     promise_resolved_with,
     reject_promise,
     resolve_promise,
+    running_loop,
     set_promise_is_handled_to_true,
     transform_promise_with,
 )
 from ..dom.exceptions import RangeError
+from ._loop_binding import PendingStart, bind_to_running_loop
+from ._typevars import R_co, T, W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .strategies import extract_high_water_mark, extract_size_algorithm
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from .byte_controller import ReadableByteStreamController
     from .default_controller import ReadableStreamDefaultController
     from .iteration import ReadableStreamAsyncIterator
+    from .writable import WritableStream
 
 # What other modules use; the spec's other operations are this module's own.
 __all__ = [
@@ -44,6 +48,7 @@ __all__ = [
     "ReadableStream",
     "ReadableStreamDefaultReader",
     "ReadableStreamGenericReader",
+    "ReadableWritablePair",
     "acquire_readable_stream_default_reader",
     "initialize_readable_stream",
     "is_readable_stream_locked",
@@ -61,10 +66,14 @@ __all__ = [
 ]
 
 
-class ReadResult(NamedTuple):
-    """The result of a read: ``value, done = await reader.read()``."""
+class ReadResult(NamedTuple, Generic[R_co]):
+    """The result of a read: ``value, done = await reader.read()``.
 
-    value: Any
+    Typed ``ReadResult[T]`` with ``value: T`` for the chunk type ``T``; once ``done`` is true
+    the value is ``None`` (a default reader) or an empty view (a BYOB reader).
+    """
+
+    value: R_co
     """The chunk read (``None`` once the stream is done, except for BYOB reads)."""
     done: bool
     """True when the stream is closed and no chunk was read."""
@@ -106,7 +115,7 @@ class ReadIntoRequest:
         raise NotImplementedError
 
 
-_READ_DONE = ReadResult(None, True)
+_READ_DONE: ReadResult[Any] = ReadResult(None, True)
 
 
 _tuple_new = tuple.__new__
@@ -120,7 +129,7 @@ def withdraw_read_request(reader: ReadableStreamDefaultReader, read_request: Rea
         reader._read_requests.remove(read_request)
 
 
-class _DefaultReaderReadRequest(Promise[ReadResult], ReadRequest):
+class _DefaultReaderReadRequest(Promise[ReadResult[Any]], ReadRequest):
     """The read request of ``reader.read()``: it is the promise it settles (one allocation)."""
 
     # The reader whose [[readRequests]] may hold this request (set when it has to wait).
@@ -168,14 +177,29 @@ _future_set_result = Future.set_result
 # The ReadableStream class (§4.2)
 
 
+class ReadableWritablePair(Protocol[R_co, W_contra]):
+    """What ``pipe_through()`` takes: a ``readable`` it returns and a ``writable`` it pipes
+    into (a :class:`~websocketstream.streams.TransformStream`, or any object with the two)."""
+
+    @property
+    def readable(self) -> ReadableStream[R_co]: ...
+
+    @property
+    def writable(self) -> WritableStream[W_contra]: ...
+
+
 @snake_case_hints
-class ReadableStream:
+class ReadableStream(Generic[R_co]):
     """``ReadableStream(underlying_source=None, strategy=None)``: a source of chunks.
 
     ``underlying_source`` is an object or mapping with the optional members ``start``, ``pull``,
     ``cancel`` (plain or ``async def``), ``type`` (``None`` or ``"bytes"``) and
     ``auto_allocate_chunk_size``; ``strategy`` is a queuing strategy (``high_water_mark``,
-    ``size``).  Needs a running event loop.
+    ``size``).  May be made outside a running event loop: it binds to the loop that first
+    uses it (see :mod:`~websocketstream.streams._loop_binding`).
+
+    Generic in its chunk type: ``ReadableStream[str]`` gives ``str`` chunks (a
+    WebSocketStream's readable is a ``ReadableStream[str | bytes]``).
     """
 
     __slots__ = (
@@ -183,14 +207,18 @@ class ReadableStream:
         "_controller",
         "_disturbed",
         "_loop",
+        "_pending_start",
         "_reader",
         "_state",
         "_stored_error",
     )
 
-    _loop: asyncio.AbstractEventLoop  # the loop its promises belong to (not a spec slot)
+    # Not spec slots: the loop its promises belong to (None until first used inside one, when
+    # made outside a loop) and the start reaction waiting for it (see _loop_binding).
+    _loop: asyncio.AbstractEventLoop | None
+    _pending_start: PendingStart | None
     _state: str
-    _reader: ReadableStreamDefaultReader | ReadableStreamBYOBReader | None
+    _reader: ReadableStreamDefaultReader[Any] | ReadableStreamBYOBReader | None
     _stored_error: Any
     _disturbed: bool
     _controller: ReadableStreamDefaultController | ReadableByteStreamController
@@ -233,7 +261,7 @@ class ReadableStream:
             )
 
     @classmethod
-    def from_(cls, iterable: Any) -> ReadableStream:
+    def from_(cls, iterable: AsyncIterable[T] | Iterable[T]) -> ReadableStream[T]:
         """``ReadableStream.from(asyncIterable)``: a stream of the items of a sync or async
         iterable (an async generator, a list, ...).  ``TypeError`` if it is not iterable."""
         return _iteration.readable_stream_from_iterable(iterable)
@@ -245,21 +273,25 @@ class ReadableStream:
 
     def cancel(self, reason: Any = None) -> Promise[None]:
         """Cancel the stream with ``reason``; a future that settles once the source is done."""
+        bind_to_running_loop(self)
         if is_readable_stream_locked(self):
             return promise_rejected_with(TypeError("Cannot cancel a stream that has a reader"))
         return readable_stream_cancel(self, reason)
 
     @overload
-    def get_reader(self, *, mode: None = None) -> ReadableStreamDefaultReader: ...
+    def get_reader(self, *, mode: None = None) -> ReadableStreamDefaultReader[R_co]: ...
+
     @overload
     def get_reader(self, *, mode: Literal["byob"]) -> ReadableStreamBYOBReader: ...
+
     @overload
     def get_reader(
         self, *, mode: str | None = None
-    ) -> ReadableStreamDefaultReader | ReadableStreamBYOBReader: ...
+    ) -> ReadableStreamDefaultReader[R_co] | ReadableStreamBYOBReader: ...
+
     def get_reader(
         self, *, mode: str | None = None
-    ) -> ReadableStreamDefaultReader | ReadableStreamBYOBReader:
+    ) -> ReadableStreamDefaultReader[R_co] | ReadableStreamBYOBReader:
         """Lock the stream and return a reader: a default reader, or a BYOB reader for
         ``mode="byob"`` (byte streams only).  ``TypeError`` if the stream is locked."""
         if mode is None:
@@ -268,15 +300,37 @@ class ReadableStream:
             raise TypeError(f"mode must be None or 'byob', not {mode!r}")
         return _byob.acquire_readable_stream_byob_reader(self)
 
+    @overload
     def pipe_through(
         self,
-        transform: Any,
+        transform: ReadableWritablePair[T, R_co],
         *,
         prevent_close: bool = False,
         prevent_abort: bool = False,
         prevent_cancel: bool = False,
         signal: Any = None,
-    ) -> ReadableStream:
+    ) -> ReadableStream[T]: ...
+
+    @overload
+    def pipe_through(
+        self,
+        transform: Mapping[str, Any],
+        *,
+        prevent_close: bool = False,
+        prevent_abort: bool = False,
+        prevent_cancel: bool = False,
+        signal: Any = None,
+    ) -> ReadableStream[Any]: ...
+
+    def pipe_through(
+        self,
+        transform: ReadableWritablePair[T, R_co] | Mapping[str, Any],
+        *,
+        prevent_close: bool = False,
+        prevent_abort: bool = False,
+        prevent_cancel: bool = False,
+        signal: Any = None,
+    ) -> ReadableStream[Any]:
         """Pipe this stream into ``transform.writable`` and return ``transform.readable``.
 
         ``transform`` is an object or mapping with ``readable`` and ``writable`` members.
@@ -307,7 +361,7 @@ class ReadableStream:
 
     def pipe_to(
         self,
-        destination: Any,
+        destination: WritableStream[R_co],
         *,
         prevent_close: bool = False,
         prevent_abort: bool = False,
@@ -335,17 +389,17 @@ class ReadableStream:
             self, destination, prevent_close, prevent_abort, prevent_cancel, signal
         )
 
-    def tee(self) -> tuple[ReadableStream, ReadableStream]:
+    def tee(self) -> tuple[ReadableStream[R_co], ReadableStream[R_co]]:
         """Split the stream into two branches that each see every chunk (locks this stream)."""
         branches = _tee.readable_stream_tee(self, False)
         return branches[0], branches[1]
 
-    def values(self, *, prevent_cancel: bool = False) -> ReadableStreamAsyncIterator:
+    def values(self, *, prevent_cancel: bool = False) -> ReadableStreamAsyncIterator[R_co]:
         """An async iterator over the chunks (locks the stream).  Its ``aclose()`` (the spec's
         ``return()``) cancels the stream unless ``prevent_cancel`` is true."""
         return _iteration.ReadableStreamAsyncIterator(self, bool(prevent_cancel))
 
-    def __aiter__(self) -> ReadableStreamAsyncIterator:
+    def __aiter__(self) -> ReadableStreamAsyncIterator[R_co]:
         """``async for chunk in stream``: same as ``values()``."""
         return _iteration.ReadableStreamAsyncIterator(self, False)
 
@@ -392,7 +446,7 @@ class ReadableStreamGenericReader:
 
     __slots__ = ("__weakref__", "_closed_promise", "_stream")
 
-    _stream: ReadableStream | None
+    _stream: ReadableStream[Any] | None
     _closed_promise: Promise[None]
 
     @property
@@ -409,19 +463,19 @@ class ReadableStreamGenericReader:
 
 
 @snake_case_hints
-class ReadableStreamDefaultReader(ReadableStreamGenericReader):
+class ReadableStreamDefaultReader(ReadableStreamGenericReader, Generic[R_co]):
     """``ReadableStreamDefaultReader(stream)``: reads chunks one by one (locks ``stream``)."""
 
     __slots__ = ("_read_requests",)
 
     _read_requests: deque[ReadRequest]
 
-    def __init__(self, stream: ReadableStream) -> None:
+    def __init__(self, stream: ReadableStream[R_co]) -> None:
         if not isinstance(stream, ReadableStream):
             raise TypeError("ReadableStreamDefaultReader needs a ReadableStream")
         set_up_readable_stream_default_reader(self, stream)
 
-    def read(self) -> Promise[ReadResult]:
+    def read(self) -> Promise[ReadResult[R_co]]:
         """A future of the next ``ReadResult(value, done)``; already resolved when a chunk is
         queued.  Rejects with ``TypeError`` once the lock is released."""
         stream = self._stream
@@ -458,9 +512,13 @@ class ReadableStreamDefaultReader(ReadableStreamGenericReader):
 
 
 # Streams §4.9.1 AcquireReadableStreamDefaultReader
-def acquire_readable_stream_default_reader(stream: ReadableStream) -> ReadableStreamDefaultReader:
+def acquire_readable_stream_default_reader(
+    stream: ReadableStream[T],
+) -> ReadableStreamDefaultReader[T]:
     """A new default reader locking ``stream``."""
-    reader = ReadableStreamDefaultReader.__new__(ReadableStreamDefaultReader)
+    reader: ReadableStreamDefaultReader[T] = ReadableStreamDefaultReader.__new__(
+        ReadableStreamDefaultReader
+    )
     set_up_readable_stream_default_reader(reader, stream)
     return reader
 
@@ -468,7 +526,8 @@ def acquire_readable_stream_default_reader(stream: ReadableStream) -> ReadableSt
 # Streams §4.9.1 InitializeReadableStream
 def initialize_readable_stream(stream: ReadableStream) -> None:
     """Set the initial slots of a stream."""
-    stream._loop = get_loop()
+    stream._loop = running_loop()  # None outside a loop: bound on first use
+    stream._pending_start = None
     stream._state = "readable"
     stream._reader = None
     stream._stored_error = None
@@ -588,6 +647,7 @@ def readable_stream_reader_generic_initialize(
     reader: ReadableStreamDefaultReader | ReadableStreamBYOBReader, stream: ReadableStream
 ) -> None:
     """Link ``reader`` and ``stream`` and create the reader's closed promise."""
+    bind_to_running_loop(stream)  # not a spec step: see _loop_binding
     reader._stream = stream
     stream._reader = reader
     if stream._state == "readable":

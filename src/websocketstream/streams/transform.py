@@ -13,7 +13,7 @@ import asyncio
 import inspect
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, Generic
 
 from .._naming import SnakeCaseHint
 from .._promise import (
@@ -26,10 +26,13 @@ from .._promise import (
     reject_promise,
     rejection_reason,
     resolve_promise,
+    running_loop,
     transform_promise_with,
     upon_promise,
 )
 from ..dom.exceptions import RangeError
+from ._loop_binding import DeferredPromise
+from ._typevars import I_contra, R_co, W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .default_controller import (
     ReadableStreamDefaultController,
@@ -53,6 +56,7 @@ from .writable import (
 __all__ = [
     "TransformStream",
     "TransformStreamDefaultController",
+    "transform_stream_readable_demand",
 ]
 
 TransformAlgorithm = Callable[[Any], "asyncio.Future[Any]"]
@@ -77,7 +81,7 @@ def _raise_reason(reason: Any) -> Any:
     raise RejectionReason(reason)
 
 
-class TransformStream(SnakeCaseHint):
+class TransformStream(SnakeCaseHint, Generic[I_contra, R_co]):
     """``TransformStream(transformer=None, writable_strategy=None, readable_strategy=None)``.
 
     Chunks written to :attr:`writable` go through the transformer's ``transform(chunk,
@@ -85,6 +89,8 @@ class TransformStream(SnakeCaseHint):
     runs when the writable side closes and ``cancel(reason)`` when either side is cancelled or
     aborted.  ``start(controller)`` runs at construction.  The writable side's high-water mark
     defaults to 1, the readable side's to 0.
+
+    Generic in the chunk types it takes and gives: ``TransformStream[bytes, str]``.
     """
 
     __slots__ = (
@@ -97,9 +103,9 @@ class TransformStream(SnakeCaseHint):
 
     _backpressure: bool | None
     _backpressure_change_promise: Promise[Any] | None
-    _controller: TransformStreamDefaultController
-    _readable: ReadableStream
-    _writable: WritableStream
+    _controller: TransformStreamDefaultController[Any]
+    _readable: ReadableStream[R_co]
+    _writable: WritableStream[I_contra]
 
     def __init__(
         self, transformer: Any = None, writable_strategy: Any = None, readable_strategy: Any = None
@@ -123,7 +129,8 @@ class TransformStream(SnakeCaseHint):
             raise RangeError(f"Invalid writable_type specified: {writable_type!r}")
         readable_high_water_mark = extract_high_water_mark(readable_strategy, 0)
         writable_high_water_mark = extract_high_water_mark(writable_strategy, 1)
-        start_promise = new_promise()
+        # Outside a running loop, startPromise waits for one (see _loop_binding).
+        start_promise: Any = new_promise() if running_loop() is not None else DeferredPromise()
         initialize_transform_stream(
             self,
             start_promise,
@@ -133,18 +140,20 @@ class TransformStream(SnakeCaseHint):
             readable_size_algorithm,
         )
         set_up_transform_stream_default_controller_from_transformer(self, transform, flush, cancel)
-        if start is not None:
+        if type(start_promise) is DeferredPromise:
+            start_promise.resolve(start(self._controller) if start is not None else None)
+        elif start is not None:
             _resolve_with_result(start_promise, start(self._controller))
         else:
             resolve_promise(start_promise, None)
 
     @property
-    def readable(self) -> ReadableStream:
+    def readable(self) -> ReadableStream[R_co]:
         """The readable side: the transformed chunks."""
         return self._readable
 
     @property
-    def writable(self) -> WritableStream:
+    def writable(self) -> WritableStream[I_contra]:
         """The writable side: the chunks to transform."""
         return self._writable
 
@@ -164,7 +173,7 @@ def _resolve_with_result(promise: Promise[Any], result: Any) -> None:
         resolve_promise(promise, result)
 
 
-class TransformStreamDefaultController(SnakeCaseHint):
+class TransformStreamDefaultController(SnakeCaseHint, Generic[W_contra]):
     """The controller handed to the transformer's ``start``, ``transform`` and ``flush``."""
 
     __slots__ = (
@@ -175,7 +184,7 @@ class TransformStreamDefaultController(SnakeCaseHint):
         "_transform_algorithm",
     )
 
-    _stream: TransformStream
+    _stream: TransformStream[Any, Any]
     _transform_algorithm: TransformAlgorithm | None
     _flush_algorithm: FlushAlgorithm | None
     _cancel_algorithm: CancelAlgorithm | None
@@ -191,7 +200,7 @@ class TransformStreamDefaultController(SnakeCaseHint):
         readable_controller = _readable_controller(self._stream)
         return readable_stream_default_controller_get_desired_size(readable_controller)
 
-    def enqueue(self, chunk: Any = None) -> None:
+    def enqueue(self, chunk: W_contra = None) -> None:  # type: ignore[assignment]
         """Put ``chunk`` on the readable side (``TypeError`` if it is closed or errored)."""
         transform_stream_default_controller_enqueue(self, chunk)
 
@@ -300,6 +309,20 @@ def _backpressure_change_promise(stream: TransformStream) -> Promise[Any]:
     return backpressure_change_promise
 
 
+def transform_stream_readable_demand(
+    controller: TransformStreamDefaultController[Any],
+) -> Promise[Any] | None:
+    """Not a spec operation: ``None`` while the readable side wants more chunks, else the
+    stream's [[backpressureChangePromise]] (it settles at the next pull, or when a cancel or
+    an error unblocks the writable side).  For transformers that enqueue one input's output
+    in pieces (the decompression stream), so that a slow reader pauses them between pieces
+    as the spec's sink write algorithm pauses them between chunks."""
+    stream = controller._stream
+    if not stream._backpressure:
+        return None
+    return _backpressure_change_promise(stream)
+
+
 # Streams §6.4.1 TransformStreamUnblockWrite
 def transform_stream_unblock_write(stream: TransformStream) -> None:
     """Pretend a pull happened, so a write waiting on backpressure can complete."""
@@ -342,14 +365,17 @@ def set_up_transform_stream_default_controller_from_transformer(
     controller = TransformStreamDefaultController(_PRIVATE)
     # The default transform's "a promise resolved with undefined": only
     # TransformStreamDefaultControllerPerformTransform sees it, and only reacts to it, so one
-    # fulfilled promise serves every chunk.
-    fulfilled = promise_resolved_with(None)
+    # fulfilled promise serves every chunk (made by the first: see _loop_binding).
+    fulfilled: Promise[Any] | None = None
 
     def transform_algorithm(chunk: Any) -> asyncio.Future[Any]:
+        nonlocal fulfilled
         try:
             transform_stream_default_controller_enqueue(controller, chunk)
         except Exception as transform_result_e:
             return promise_rejected_with(transform_result_e)
+        if fulfilled is None:
+            fulfilled = promise_resolved_with(None)
         return fulfilled
 
     def flush_algorithm() -> asyncio.Future[Any]:

@@ -14,7 +14,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, Generic
 
 from .._naming import SnakeCaseHint
 from .._promise import (
@@ -26,17 +26,20 @@ from .._promise import (
     reject_promise,
     rejection_reason,
     resolve_promise,
+    running_loop,
     set_promise_is_handled_to_true,
     upon_promise,
 )
 from ..dom.abort import AbortController, AbortSignal
 from ..dom.exceptions import RangeError
+from ._loop_binding import PendingStart, bind_to_running_loop, react_to_start
 from ._queue import (
     dequeue_value,
     enqueue_value_with_size,
     is_non_negative_number,
     reset_queue,
 )
+from ._typevars import W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .strategies import (
     SizeAlgorithm,
@@ -89,7 +92,7 @@ class PendingAbortRequest:
         self.was_already_erroring = was_already_erroring
 
 
-class WritableStream(SnakeCaseHint):
+class WritableStream(SnakeCaseHint, Generic[W_contra]):
     """``WritableStream(underlying_sink=None, strategy=None)``: a destination for data.
 
     ``underlying_sink`` is an object or mapping with optional ``start(controller)``,
@@ -97,6 +100,9 @@ class WritableStream(SnakeCaseHint):
     ``strategy`` has ``high_water_mark`` (default 1) and ``size(chunk)``.  Chunks written while
     the sink is busy wait in a queue bounded by the strategy: once its total size reaches the
     high-water mark, :attr:`WritableStreamDefaultWriter.ready` stays pending.
+
+    Generic in the chunk type it accepts: a WebSocketStream's writable is a
+    ``WritableStream[str | bytes | bytearray | memoryview]``.
     """
 
     __slots__ = (
@@ -105,7 +111,9 @@ class WritableStream(SnakeCaseHint):
         "_controller",
         "_in_flight_close_request",
         "_in_flight_write_request",
+        "_loop",
         "_pending_abort_request",
+        "_pending_start",
         "_state",
         "_stored_error",
         "_write_requests",
@@ -114,7 +122,7 @@ class WritableStream(SnakeCaseHint):
 
     _state: str
     _stored_error: Any
-    _writer: WritableStreamDefaultWriter | None
+    _writer: WritableStreamDefaultWriter[Any] | None
     _controller: WritableStreamDefaultController
     _in_flight_write_request: Promise[Any] | None
     _close_request: Promise[Any] | None
@@ -122,6 +130,9 @@ class WritableStream(SnakeCaseHint):
     _pending_abort_request: PendingAbortRequest | None
     _write_requests: deque[Promise[Any]]
     _backpressure: bool
+    # Not spec slots: the loop, and the start reaction waiting for it (see _loop_binding).
+    _loop: asyncio.AbstractEventLoop | None
+    _pending_start: PendingStart | None
 
     def __init__(self, underlying_sink: Any = None, strategy: Any = None) -> None:
         # Web IDL converts the strategy dictionary (an argument) before the constructor steps.
@@ -153,21 +164,23 @@ class WritableStream(SnakeCaseHint):
         """Whether a writer holds the stream's lock."""
         return is_writable_stream_locked(self)
 
-    def abort(self, reason: Any = None) -> Promise[Any]:
+    def abort(self, reason: Any = None) -> Promise[None]:
         """Abort the stream: queued writes are discarded and the sink's ``abort`` runs.
 
         Returns a future that settles once the abort is done; it rejects with ``TypeError``
         when the stream is locked to a writer.
         """
+        bind_to_running_loop(self)
         if is_writable_stream_locked(self):
             return promise_rejected_with(
                 TypeError("Cannot abort a stream that already has a writer")
             )
         return writable_stream_abort(self, reason)
 
-    def close(self) -> Promise[Any]:
+    def close(self) -> Promise[None]:
         """Close the stream once every queued write is done; the future settles after the
         sink's ``close``.  Rejects with ``TypeError`` when locked or already closing."""
+        bind_to_running_loop(self)
         if is_writable_stream_locked(self):
             return promise_rejected_with(
                 TypeError("Cannot close a stream that already has a writer")
@@ -176,7 +189,7 @@ class WritableStream(SnakeCaseHint):
             return promise_rejected_with(TypeError("Cannot close an already-closing stream"))
         return writable_stream_close(self)
 
-    def get_writer(self) -> WritableStreamDefaultWriter:
+    def get_writer(self) -> WritableStreamDefaultWriter[W_contra]:
         """Lock the stream to a new :class:`WritableStreamDefaultWriter` (``TypeError`` if it is
         already locked)."""
         return acquire_writable_stream_default_writer(self)
@@ -185,7 +198,7 @@ class WritableStream(SnakeCaseHint):
         return f"<WritableStream state={self._state!r} locked={self._writer is not None}>"
 
 
-class WritableStreamDefaultWriter(SnakeCaseHint):
+class WritableStreamDefaultWriter(SnakeCaseHint, Generic[W_contra]):
     """``WritableStreamDefaultWriter(stream)``: the exclusive writer of a :class:`WritableStream`.
 
     :meth:`write` returns a future that is already running, so ``writer.write(x)`` without
@@ -194,17 +207,17 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
 
     __slots__ = ("_closed_promise", "_ready_promise", "_stream")
 
-    _stream: WritableStream | None
-    _closed_promise: Promise[Any]
-    _ready_promise: Promise[Any]
+    _stream: WritableStream[Any] | None
+    _closed_promise: Promise[None]
+    _ready_promise: Promise[None]
 
-    def __init__(self, stream: WritableStream) -> None:
+    def __init__(self, stream: WritableStream[W_contra]) -> None:
         if not isinstance(stream, WritableStream):
             raise TypeError("WritableStreamDefaultWriter takes a WritableStream")
         set_up_writable_stream_default_writer(self, stream)
 
     @property
-    def closed(self) -> Promise[Any]:
+    def closed(self) -> Promise[None]:
         """A future that resolves when the stream closes and rejects when it errors or the
         writer's lock is released."""
         return self._closed_promise
@@ -225,17 +238,17 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
         return writable_stream_default_writer_get_desired_size(self)
 
     @property
-    def ready(self) -> Promise[Any]:
+    def ready(self) -> Promise[None]:
         """A future that resolves when the desired size becomes positive (no backpressure)."""
         return self._ready_promise
 
-    def abort(self, reason: Any = None) -> Promise[Any]:
+    def abort(self, reason: Any = None) -> Promise[None]:
         """Abort the stream (see :meth:`WritableStream.abort`)."""
         if self._stream is None:
             return promise_rejected_with(_released_writer_error("abort"))
         return writable_stream_default_writer_abort(self, reason)
 
-    def close(self) -> Promise[Any]:
+    def close(self) -> Promise[None]:
         """Close the stream after the queued writes; the future settles after the sink's
         ``close``."""
         stream = self._stream
@@ -253,7 +266,7 @@ class WritableStreamDefaultWriter(SnakeCaseHint):
         assert stream._writer is not None
         writable_stream_default_writer_release(self)
 
-    def write(self, chunk: Any = None) -> Promise[Any]:
+    def write(self, chunk: W_contra = None) -> Promise[None]:  # type: ignore[assignment]
         """Queue ``chunk``; the future resolves once the sink has written it."""
         if self._stream is None:
             return promise_rejected_with(_released_writer_error("write to"))
@@ -390,6 +403,8 @@ def writable_stream_error_state(stream: WritableStream) -> tuple[bool, Any]:
 # Streams §5.5.1 InitializeWritableStream
 def initialize_writable_stream(stream: WritableStream) -> None:
     """Set the stream's slots to their initial values ([[controller]] is set up later)."""
+    stream._loop = running_loop()  # None outside a loop: bound on first use
+    stream._pending_start = None
     stream._state = "writable"
     stream._stored_error = None
     stream._writer = None
@@ -416,6 +431,7 @@ def set_up_writable_stream_default_writer(
         raise TypeError(
             "This stream has already been locked for exclusive writing by another writer"
         )
+    bind_to_running_loop(stream)  # not a spec step: see _loop_binding
     writer._stream = stream
     stream._writer = writer
     state = stream._state
@@ -885,7 +901,6 @@ def set_up_writable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
     backpressure = writable_stream_default_controller_get_backpressure(controller)
     writable_stream_update_backpressure(stream, backpressure)
     start_result = start_algorithm()
-    start_promise = promise_resolved_with(start_result)
 
     def on_started(_: Any) -> None:
         assert stream._state in ("writable", "erroring")
@@ -897,7 +912,7 @@ def set_up_writable_stream_default_controller(  # noqa: PLR0917 -- the spec's si
         controller._started = True
         writable_stream_deal_with_rejection(stream, rejection_reason(r))
 
-    upon_promise(start_promise, on_started, on_start_failed)
+    react_to_start(stream, start_result, on_started, on_start_failed)
 
 
 # Streams §5.5.4 SetUpWritableStreamDefaultControllerFromUnderlyingSink

@@ -48,7 +48,7 @@ async def test_pipe_to_locked_destination_rejects() -> None:
 
 
 async def test_pipe_to_non_writable_rejects() -> None:
-    await assert_rejects(ReadableStream().pipe_to(object()), TypeError)
+    await assert_rejects(ReadableStream().pipe_to(object()), TypeError)  # type: ignore[arg-type]
 
 
 async def test_pipe_to_bad_signal_rejects() -> None:

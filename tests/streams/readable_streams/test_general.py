@@ -571,9 +571,10 @@ async def test_reader_constructor_requires_stream() -> None:
     assert not rs.locked
 
 
-async def test_needs_a_running_loop() -> None:
+async def test_is_made_without_a_loop_but_used_with_one() -> None:
+    # (tests/streams/test_loop_binding.py has the rest.)
     def construct() -> None:
-        ReadableStream()
+        ReadableStream().get_reader()
 
     loop = asyncio.get_running_loop()
     with pytest.raises(RuntimeError, match="event loop"):

@@ -18,7 +18,7 @@ from websocketstream.streams.writable import WritableStream
 async def test_pipe_to_needs_a_writable_stream() -> None:
     for bad in (None, object(), {}, ReadableStream()):
         rs = ReadableStream()
-        await assert_rejects(rs.pipe_to(bad), TypeError)
+        await assert_rejects(rs.pipe_to(bad), TypeError)  # type: ignore[arg-type]
         assert not rs.locked
 
 

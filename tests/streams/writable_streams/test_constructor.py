@@ -100,8 +100,9 @@ async def test_abstract_ops_exported() -> None:
 
 
 async def test_no_running_loop_is_clear() -> None:
+    # Made without a loop, it needs one when first used (tests/streams/test_loop_binding.py).
     def build() -> None:
-        WritableStream()
+        WritableStream().get_writer()
 
     with pytest.raises(RuntimeError, match="running asyncio event loop"):
         await asyncio.to_thread(build)
