@@ -65,7 +65,7 @@ async def test_protocol_violation_at_warning(caplog: pytest.LogCaptureFixture) -
     assert level == logging.WARNING
     assert message == (
         f"client connection with ('127.0.0.1', {srv.port}) failed: "
-        "reserved bits set (close code 1002)"
+        "Invalid reserved bit (close code 1002)"  # the reason we send (Chromium's wording)
     )
 
 
