@@ -235,9 +235,12 @@ class ClientHandshake:
                     raise HandshakeError("connection closed during the opening handshake") from None
                 raise HandshakeError(f"invalid HTTP response: {exc}") from None
             if event is h11.NEED_DATA:
+                if self._rejection is not None:
+                    # A status other than 101 fails at once (as Chromium does), with the body
+                    # bytes that came with the head: waiting for the rest could wait forever
+                    # on a server that keeps the connection open.
+                    raise self._invalid_status()
                 if eof:
-                    if self._rejection is not None:
-                        raise self._invalid_status()
                     raise HandshakeError("connection closed during the opening handshake")
                 return None
             if isinstance(event, h11.InformationalResponse):
