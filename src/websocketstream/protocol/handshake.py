@@ -235,9 +235,11 @@ class ClientHandshake:
                     raise HandshakeError("connection closed during the opening handshake") from None
                 raise HandshakeError(f"invalid HTTP response: {exc}") from None
             if event is h11.NEED_DATA:
+                if self._rejection is not None:
+                    # Fail at once, as Chromium does (a server may keep the connection open):
+                    # the body is what arrived with the status line.
+                    raise self._invalid_status()
                 if eof:
-                    if self._rejection is not None:
-                        raise self._invalid_status()
                     raise HandshakeError("connection closed during the opening handshake")
                 return None
             if isinstance(event, h11.InformationalResponse):
@@ -248,7 +250,7 @@ class ClientHandshake:
                 return response, bytes(trailing)
             if isinstance(event, h11.Response):
                 # WHATWG: a status other than 101 fails the connection; no redirects.  The
-                # first bytes of the body are kept for the error (InvalidStatus).
+                # first bytes of the body already received are kept (InvalidStatus).
                 self._rejection = event
                 self._body = bytearray()
                 continue
