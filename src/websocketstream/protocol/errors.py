@@ -77,8 +77,9 @@ class InvalidStatus(InvalidHandshake):
     """The server answered the opening handshake with an HTTP status other than 101 (public).
 
     ``status`` is the status code, ``headers`` the response's ``(name, value)`` pairs and
-    ``body`` the first bytes of the response body (at most ``MAX_BODY`` bytes; the rest is not
-    read).  A redirect (3xx) is not followed (WHATWG WebSockets): its ``Location`` is in
+    ``body`` the first bytes of the response body: what arrived with the status line, at most
+    ``MAX_BODY`` bytes (the connection fails at once, as Chromium's does; nothing more is
+    waited for).  A redirect (3xx) is not followed (WHATWG WebSockets): its ``Location`` is in
     ``headers``.
     """
 
