@@ -145,6 +145,7 @@ class ClientHandshake:
 
     __slots__ = (
         "_body",
+        "_close_delimited",
         "_h11",
         "_offered_deflate",
         "_protocols",
@@ -207,6 +208,7 @@ class ClientHandshake:
         self._h11 = h11.Connection(h11.CLIENT)
         self._rejection: h11.Response | None = None
         self._body = bytearray()
+        self._close_delimited = False
         try:
             request = h11.Request(method="GET", target=resource, headers=fields)
         except h11.LocalProtocolError as exc:
@@ -235,9 +237,11 @@ class ClientHandshake:
                     raise HandshakeError("connection closed during the opening handshake") from None
                 raise HandshakeError(f"invalid HTTP response: {exc}") from None
             if event is h11.NEED_DATA:
+                if self._rejection is not None and (eof or self._close_delimited):
+                    # A body that only the end of the connection would end is not waited
+                    # for: the connection fails now, with the bytes that came (as Chromium).
+                    raise self._invalid_status()
                 if eof:
-                    if self._rejection is not None:
-                        raise self._invalid_status()
                     raise HandshakeError("connection closed during the opening handshake")
                 return None
             if isinstance(event, h11.InformationalResponse):
@@ -251,6 +255,8 @@ class ClientHandshake:
                 # first bytes of the body are kept for the error (InvalidStatus).
                 self._rejection = event
                 self._body = bytearray()
+                names = {name.lower() for name, _ in event.headers}
+                self._close_delimited = not names & {b"content-length", b"transfer-encoding"}
                 continue
             if self._rejection is not None:
                 if isinstance(event, h11.Data):
