@@ -169,6 +169,18 @@ def test_status_other_than_101_fails(status: str) -> None:
     assert error.body == b""
 
 
+def test_status_other_than_101_with_a_close_delimited_body_fails_at_once() -> None:
+    # No Content-Length, not chunked: only the end of the connection would end the body, and a
+    # server may keep the connection open. The handshake fails on what came, as Chromium does.
+    conn = client()
+    data = response(status="500 Oops").replace(b"\r\n\r\n", b"\r\n\r\npartial body")
+    reason = failed(conn, data)
+    assert reason.startswith("server answered HTTP 500")
+    error = conn.handshake_error
+    assert isinstance(error, InvalidStatus)
+    assert error.body == b"partial body"
+
+
 def test_interim_responses_are_skipped() -> None:
     conn = client(compression=None)
     conn.receive_data(b"HTTP/1.1 100 Continue\r\n\r\n" + response())
