@@ -101,3 +101,5 @@ def test_the_wheel_installs_into_a_fresh_venv(tmp_path: Path) -> None:
     site = Path(purelib.strip())
     (site / "test-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     assert _run(python, "-c", SCRIPT, cwd=tmp_path) == "from the wheel\n"
+    # The wsstream command comes with the wheel (a console script; click and rich are deps).
+    assert _run(venv / "bin" / "wsstream", "--version", cwd=tmp_path).startswith("wsstream, ")
