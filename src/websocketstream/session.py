@@ -29,10 +29,11 @@ server alike:
   frame sent or received); a failed connection, or one whose TCP connection ended without a
   Close frame, goes straight to ``session_closed``, where :attr:`Session.failed` tells the
   two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  A
-  failed connection (our Close sent) half-closes TCP and reads and discards until the peer's
-  EOF (or ``close_timeout``) before it closes the transport, so no RST destroys the Close on
-  its way to the peer.  Past the peer's EOF, buffered messages are handed over regardless of
-  backpressure, so a Close frame behind them is still seen.
+  server's failed connection (our Close sent) half-closes TCP and reads and discards until
+  the client's EOF (or ``close_timeout``) before it closes the transport, so no RST destroys
+  the Close on its way (a failing client closes at once, as Chromium).  Past the peer's EOF,
+  buffered messages are handed over regardless of backpressure, so a Close frame behind them
+  is still seen.
 * **Keepalive.** A Ping every ``ping_interval`` seconds (the APIs default to 20 s); no Pong
   within ``ping_timeout`` (20 s) fails the connection with 1011.  :meth:`Session.ping` sends
   one on demand and resolves with the round-trip time.
@@ -407,14 +408,21 @@ class Session(asyncio.BufferedProtocol):
         # can (not over TLS: the peer then ends TCP after reading our Close, or close_timeout
         # does), then read and discard until the peer's EOF or close_timeout, for
         # - a server's refused handshake (an HTTP error response);
-        # - a failed connection (RFC 6455 §7.1.7) whose Close was sent, on either end, so the
-        #   peer sees its code (1002, 1007, 1009, 1011).
+        # - a server's failed connection (RFC 6455 §7.1.7) whose Close was sent, so the client
+        #   sees its code (1002, 1007, 1009, 1011).  A failing client closes at once, as
+        #   Chromium does (its close is reported as soon as it fails; a server reading our
+        #   Close answers before it sees the end of TCP).
         if self._eof or transport.is_closing():
             transport.close()
             return
         conn = self.connection
         refused = not self._opened and not conn.client and transport.can_write_eof()
-        failed = self._opened and conn.failure is not None and conn.close_sent is not None
+        failed = (
+            self._opened
+            and not conn.client
+            and conn.failure is not None
+            and conn.close_sent is not None
+        )
         if refused or failed:
             if not self._lingering:
                 self._lingering = True
