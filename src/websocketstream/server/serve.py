@@ -36,7 +36,7 @@ from .._promise import get_loop
 from ..endpoint import StreamEndpoint
 from ..protocol.connection import CONNECTING, DEFAULT_MAX_SIZE, OPEN, ServerConnection
 from ..protocol.handshake import HandshakeRequest
-from ..session import DEFAULT_CLOSE_TIMEOUT, Session
+from ..session import DEFAULT_CLOSE_TIMEOUT, DEFAULT_PING_INTERVAL, DEFAULT_PING_TIMEOUT, Session
 from .http import Address, Request, Response, address_of
 from .routing import Router
 
@@ -204,8 +204,8 @@ class Server:
         max_size: int | None = DEFAULT_MAX_SIZE,
         open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
         close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-        ping_interval: float | None = None,
-        ping_timeout: float | None = None,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+        ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
         readable_strategy: Any = None,
         writable_strategy: Any = None,
     ) -> None:
@@ -524,8 +524,8 @@ async def serve(
     max_size: int | None = DEFAULT_MAX_SIZE,
     open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
     close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = None,
-    ping_timeout: float | None = None,
+    ping_interval: float | None = DEFAULT_PING_INTERVAL,
+    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
     readable_strategy: Any = None,
     writable_strategy: Any = None,
 ) -> Server:
@@ -581,8 +581,8 @@ async def unix_serve(
     max_size: int | None = DEFAULT_MAX_SIZE,
     open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
     close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = None,
-    ping_timeout: float | None = None,
+    ping_interval: float | None = DEFAULT_PING_INTERVAL,
+    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
     readable_strategy: Any = None,
     writable_strategy: Any = None,
 ) -> Server:
