@@ -29,9 +29,11 @@ server alike:
   frame sent or received); a failed connection, or one whose TCP connection ended without a
   Close frame, goes straight to ``session_closed``, where :attr:`Session.failed` tells the
   two apart (the classic ``WebSocket`` fires ``error`` only for a failed connection).  A
-  server's failed connection (our Close sent) half-closes TCP and reads and discards until
-  the client's EOF (or ``close_timeout``) before it closes the transport, so no RST destroys
-  the Close on its way (a failing client closes at once, as Chromium).  Past the peer's EOF,
+  failed connection (our Close sent) half-closes TCP and reads and discards until the peer's
+  EOF (or ``close_timeout``) before it closes the transport, so no RST destroys the Close on
+  its way.  A server reports the close when TCP ends; a client reports it at once, as
+  Chromium does, and lingers in a background task (cancelled, closing the transport, if the
+  loop shuts down first).  Past the peer's EOF,
   buffered messages are handed over regardless of backpressure, so a Close frame behind them
   is still seen.
 * **Keepalive.** A Ping every ``ping_interval`` seconds (the APIs default to 20 s); no Pong
@@ -187,6 +189,7 @@ class Session(asyncio.BufferedProtocol):
         "_large_activity",
         "_lingering",
         "_loop",
+        "_lost",
         "_on_request",
         "_opened",
         "_ping_count",
@@ -261,6 +264,8 @@ class Session(asyncio.BufferedProtocol):
         self._closed = False
         self._processing = False
         self._lingering = False
+        # A failing client's background lingering close waits for this (set when it starts).
+        self._lost: asyncio.Future[None] | None = None
         # Write bookkeeping (see queued_mark/was_sent): bytes handed to the transport so far,
         # and those of them known not to have reached the socket when it was lost.
         self._written = 0
@@ -331,6 +336,11 @@ class Session(asyncio.BufferedProtocol):
         self._cancel_timers()
         self._process()
         self._report_closed()
+        lost = self._lost
+        if lost is not None:
+            self._lost = None
+            if not lost.done():
+                lost.set_result(None)
 
     def pause_writing(self) -> None:
         """The transport's buffer went above ``write_limit``: Pongs wait (see
@@ -408,29 +418,45 @@ class Session(asyncio.BufferedProtocol):
         # can (not over TLS: the peer then ends TCP after reading our Close, or close_timeout
         # does), then read and discard until the peer's EOF or close_timeout, for
         # - a server's refused handshake (an HTTP error response);
-        # - a server's failed connection (RFC 6455 §7.1.7) whose Close was sent, so the client
-        #   sees its code (1002, 1007, 1009, 1011).  A failing client closes at once, as
-        #   Chromium does (its close is reported as soon as it fails; a server reading our
-        #   Close answers before it sees the end of TCP).
+        # - a failed connection (RFC 6455 §7.1.7) whose Close was sent, so the peer sees its
+        #   code (1002, 1007, 1009, 1011).  A server reports the close when TCP ends; a client
+        #   reports it at once, as Chromium does, and lingers in the background.
         if self._eof or transport.is_closing():
             transport.close()
             return
         conn = self.connection
         refused = not self._opened and not conn.client and transport.can_write_eof()
-        failed = (
-            self._opened
-            and not conn.client
-            and conn.failure is not None
-            and conn.close_sent is not None
-        )
+        failed = self._opened and conn.failure is not None and conn.close_sent is not None
         if refused or failed:
             if not self._lingering:
                 self._lingering = True
                 if transport.can_write_eof():
                     transport.write_eof()
-                self._arm_close_timer()
+                if conn.client:
+                    # As before a close at once: reported in the next loop iteration.
+                    self._loop.call_soon(self._report_then_linger, transport)
+                else:
+                    self._arm_close_timer()
             return
         transport.close()
+
+    def _report_then_linger(self, transport: asyncio.Transport) -> None:
+        # A failing client: the failure is reported now; the transport stays open, reading
+        # and discarding, until the server's EOF or close_timeout (a task, so that a loop
+        # shutting down cancels it and closes the transport instead of leaking it).
+        self._report_closed()
+        if not transport.is_closing():
+            self._lost = self._loop.create_future()
+            self._loop.create_task(self._linger(transport, self._lost))
+
+    async def _linger(self, transport: asyncio.Transport, lost: asyncio.Future[None]) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(lost), self._close_timeout)
+        except TimeoutError:
+            pass
+        finally:
+            if not lost.done():
+                self._abort_transport(transport)
 
     def _handshake_step(self) -> None:
         conn = self.connection

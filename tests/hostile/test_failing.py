@@ -5,11 +5,14 @@ the peer could lose the Close, and with it the code)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from typing import Any
 
 from tests.client.helpers import connect, rejects, wait
 from tests.client.servers import MiB, RawConnection, encode_frame
-from websocketstream import WebSocketError
+from tests.websocket.helpers import open_socket
+from websocketstream import WebSocketError, WebSocketStream
 from websocketstream.server import echo_handler
 
 from .peers import KEY, RawClient, running
@@ -82,3 +85,106 @@ async def test_client_failing_a_sending_server_delivers_1009(raw_server: Any) ->
         await rejects(wss.closed, WebSocketError)
     await wait(server.log.last.done.wait())
     assert codes == [1009] * CLIENTS
+
+
+async def _flood(conn: RawConnection, count: int | None = 8) -> None:
+    """Send 2 MiB messages (``count`` of them, or until the connection ends) and never read."""
+    frame = encode_frame(2, bytes(2 * MiB))
+    sent = 0
+    with contextlib.suppress(ConnectionError):
+        while count is None or sent < count:
+            conn.send(frame)
+            await conn.writer.drain()
+            sent += 1
+
+
+async def test_client_reports_its_failure_at_once_and_still_delivers_the_close(
+    raw_server: Any,
+) -> None:
+    # The server floods and reads nothing until the client has reported its failure: the
+    # client reports it without waiting for the server (as Chromium), yet its Close is not
+    # destroyed by a reset (it keeps reading and discarding until the server's EOF).
+    codes: list[int | None] = []
+    reported = asyncio.Event()
+
+    async def script(conn: RawConnection) -> None:
+        await conn.handshake()
+        await _flood(conn)
+        await reported.wait()
+        close = await conn.read_until_close()
+        codes.append(None if close is None else close.close[0])
+
+    server = await raw_server(script)
+    for _ in range(CLIENTS):
+        reported.clear()
+        wss, _ = await connect(server.url(), max_size=MiB, compression=None)
+        error = await rejects(wss.closed, WebSocketError)
+        assert (error.close_code, error.reason) == (1009, "message too big")
+        reported.set()
+    await wait(server.log.last.done.wait())
+    assert codes == [1009] * CLIENTS
+
+
+async def test_classic_websocket_failing_delivers_1002(raw_server: Any) -> None:
+    # A reserved opcode, then a flood: the WebSocket fires error and close at once, and the
+    # server, reading only afterwards, finds the 1002.
+    codes: list[int | None] = []
+    reported = asyncio.Event()
+
+    async def script(conn: RawConnection) -> None:
+        await conn.handshake(encode_frame(3, b"reserved"))
+        await _flood(conn)
+        await reported.wait()
+        close = await conn.read_until_close()
+        codes.append(None if close is None else close.close[0])
+
+    server = await raw_server(script)
+    _, trace = await open_socket(server.url())
+    event = await trace.wait_closed()
+    assert trace.types == ["open", "error", "close"]
+    assert (event.was_clean, event.code) == (False, 1006)
+    reported.set()
+    await wait(server.log.last.done.wait())
+    assert codes == [1002]
+
+
+async def test_client_lingering_ends_at_close_timeout(raw_server: Any) -> None:
+    # A server that never reads and never ends TCP: the failed client gives up after
+    # close_timeout and resets the connection, which ends the server's endless flood.
+    ended = asyncio.Event()
+
+    async def script(conn: RawConnection) -> None:
+        await conn.handshake()
+        await _flood(conn, None)
+        ended.set()
+
+    server = await raw_server(script)
+    wss, _ = await connect(server.url(), max_size=MiB, compression=None, close_timeout=0.2)
+    await rejects(wss.closed, WebSocketError)
+    await wait(ended.wait())
+
+
+async def test_loop_shutdown_closes_a_lingering_client(raw_server: Any) -> None:
+    # The application's loop ends while a failed client lingers: asyncio.run cancels the
+    # lingering, which closes the transport (no unclosed-transport warning, the server sees
+    # the connection end).
+    ended = asyncio.Event()
+
+    async def script(conn: RawConnection) -> None:
+        await conn.handshake()
+        await _flood(conn, None)
+        ended.set()
+
+    server = await raw_server(script)
+    failed = threading.Event()
+
+    async def application() -> None:
+        wss = WebSocketStream(server.url(), max_size=MiB, compression=None)
+        await wss.opened
+        with contextlib.suppress(WebSocketError):
+            await wss.closed
+        failed.set()
+
+    await asyncio.to_thread(asyncio.run, application())
+    assert failed.is_set()
+    await wait(ended.wait())
