@@ -177,6 +177,7 @@ class Session(asyncio.BufferedProtocol):
     # Slots: one per connection, and a dict of this size would cost more than 1 KiB.
     __slots__ = (
         "__weakref__",
+        "_answer_pending",
         "_backpressure",
         "_close_timeout",
         "_closed",
@@ -264,6 +265,9 @@ class Session(asyncio.BufferedProtocol):
         self._closed = False
         self._processing = False
         self._lingering = False
+        # Server: the request went to an async hook (process_request) whose answer is not
+        # queued yet; reading pauses meanwhile (see _update_reading).
+        self._answer_pending = False
         # A failing client's background lingering close waits for this (set when it starts).
         self._lost: asyncio.Future[None] | None = None
         # Write bookkeeping (see queued_mark/was_sent): bytes handed to the transport so far,
@@ -468,10 +472,15 @@ class Session(asyncio.BufferedProtocol):
         elif event[0] == REQUEST:
             assert self._on_request is not None
             self._on_request(self, event[1])
+            # Not answered yet (an async hook): the client must wait for the answer before it
+            # sends more (RFC 6455 §4.1), so what it sends meanwhile stays in the kernel's
+            # buffers, not in ours (unbounded otherwise: a client flooding during the hook).
+            self._answer_pending = conn.state is CONNECTING and not conn.client
 
     def handshake_answered(self) -> None:
         """Server: the answer to the request was queued later than the request arrived (an
         async hook): send it, and close the transport if it was not an upgrade."""
+        self._answer_pending = False
         self._process()
 
     def accepted(self) -> None:
@@ -492,7 +501,7 @@ class Session(asyncio.BufferedProtocol):
             or not self._opened
             or conn.state >= CLOSING  # conn.close_expected()
             or conn.buffered < self._read_limit
-        ) and not (self._writing_paused and conn.pings_held > 1)
+        ) and not ((self._writing_paused and conn.pings_held > 1) or self._answer_pending)
         if want is not self._reading_paused:
             return  # reading (not paused) and wanted, or paused and not wanted: no change
         transport = self.transport
