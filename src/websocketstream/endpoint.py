@@ -34,6 +34,7 @@ from .streams.default_controller import (
     readable_stream_default_controller_close,
     readable_stream_default_controller_enqueue_then_full,
     readable_stream_default_controller_error,
+    release_finished_stream,
 )
 from .streams.readable import ReadableStream
 from .streams.strategies import SizeAlgorithm, extract_high_water_mark, extract_size_algorithm
@@ -41,6 +42,7 @@ from .streams.writable import (
     WritableStream,
     WritableStreamDefaultController,
     create_writable_stream,
+    release_finished_writable_stream,
     writable_stream_default_controller_error_if_needed,
     writable_stream_default_controller_of,
     writable_stream_error_state,
@@ -139,6 +141,19 @@ class StreamEndpoint(SnakeCaseHint):
         # "A promise resolved with undefined" for _pull_bytes and _write: only this endpoint's
         # own streams react to it, so one fulfilled promise serves every pull and write.
         self._resolved_none: Promise[None] = promise_resolved_with(None)
+
+    def __del__(self) -> None:
+        # This endpoint is gone, and with it the only user of its streams' controllers: a
+        # stream that is closed or errored no longer needs its controller's link back to it,
+        # so the pair (which point at each other) is freed by reference counting, not left to
+        # the cyclic GC (a closed connection's streams, promises and queues).
+        # (getattr: a constructor that raised left no attributes.)
+        readable = getattr(self, "_readable_controller", None)
+        if readable is not None:
+            release_finished_stream(readable)
+        writable = getattr(self, "_writable_controller", None)
+        if writable is not None:
+            release_finished_writable_stream(writable)
 
     # ----------------------------------------------------------------- public surface
 

@@ -41,6 +41,7 @@ __all__ = [
     "readable_stream_default_controller_error",
     "readable_stream_default_controller_get_desired_size",
     "readable_stream_default_controller_has_backpressure",
+    "release_finished_stream",
     "set_up_readable_stream_default_controller_from_underlying_source",
 ]
 
@@ -207,6 +208,9 @@ def readable_stream_default_controller_call_pull_if_needed(
     assert not controller._pull_again
     controller._pulling = True
     assert controller._pull_algorithm is not None
+    # Taken before the pull: a source that errors or closes the stream from pull() clears
+    # the algorithms, and this reaction with them.
+    on_pull_settled = controller._on_pull_settled
     pull_promise = controller._pull_algorithm()
     if (
         controller._react_now
@@ -223,7 +227,7 @@ def readable_stream_default_controller_call_pull_if_needed(
         return
     # Upon fulfillment / rejection of pullPromise: upon_promise's reaction, registered the
     # same way (Promise.add_done_callback, in the current context), as a bound method.
-    pull_promise.add_done_callback(controller._on_pull_settled)
+    pull_promise.add_done_callback(on_pull_settled)
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerShouldCallPull
@@ -252,6 +256,22 @@ def readable_stream_default_controller_clear_algorithms(
     controller._pull_algorithm = None
     controller._cancel_algorithm = None
     controller._strategy_size_algorithm = None
+    # No pull can start any more: the reaction bound to this controller (a reference to
+    # itself) goes too, so the controller needs no cyclic GC.
+    controller._on_pull_settled = _no_pull_expected
+
+
+def _no_pull_expected(pull_promise: Any) -> None:
+    raise AssertionError("a pull settled after the algorithms were cleared")
+
+
+def release_finished_stream(controller: ReadableStreamDefaultController) -> None:
+    """The owner of a stream made by :func:`create_readable_stream` is gone and will not use
+    ``controller`` again (package-internal).  Once the stream is closed or errored, nothing on
+    the stream's side needs its controller's link back to it: drop that link, so the stream
+    and its controller (which point at each other) are freed by reference counting."""
+    if controller._stream._state != "readable":
+        del controller._stream
 
 
 # Streams §4.9.4 ReadableStreamDefaultControllerClose

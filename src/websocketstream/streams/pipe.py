@@ -289,6 +289,9 @@ class _Pipe:
         readable_stream_default_reader_release(self.reader)
         if self.signal is not None:
             self.signal._remove_algorithm(self.abort_algorithm)
+        # Nothing runs this pipe's steps any more: drop its references to itself (its read
+        # request, its bound methods), so a finished pipe needs no cyclic GC.
+        del self.read_request, self.abort_algorithm, self.on_ready_settled
         if is_error:
             reject_promise(self.promise, error)
         else:

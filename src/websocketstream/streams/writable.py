@@ -56,6 +56,7 @@ __all__ = [
     "acquire_writable_stream_default_writer",
     "create_writable_stream",
     "is_writable_stream_locked",
+    "release_finished_writable_stream",
     "writable_stream_abort",
     "writable_stream_close_queued_or_in_flight",
     "writable_stream_default_controller_error_if_needed",
@@ -1012,6 +1013,22 @@ def writable_stream_default_controller_clear_algorithms(
     controller._close_algorithm = None
     controller._abort_algorithm = None
     controller._strategy_size_algorithm = None
+    # No sink write can start any more: the reaction bound to this controller (a reference to
+    # itself) goes too, so the controller needs no cyclic GC.
+    controller._sink_write_reaction = _no_write_expected
+
+
+def _no_write_expected(sink_write_promise: asyncio.Future[Any]) -> None:
+    raise AssertionError("a sink write settled after the algorithms were cleared")
+
+
+def release_finished_writable_stream(controller: WritableStreamDefaultController) -> None:
+    """The owner of a stream made by :func:`create_writable_stream` is gone and will not use
+    ``controller`` again (package-internal).  Once the stream is closed or errored, nothing on
+    the stream's side needs its controller's link back to it: drop that link, so the stream
+    and its controller (which point at each other) are freed by reference counting."""
+    if controller._stream._state in ("closed", "errored"):
+        del controller._stream
 
 
 # Streams §5.5.4 WritableStreamDefaultControllerClose
@@ -1057,7 +1074,8 @@ def writable_stream_default_controller_get_chunk_size(
     """The strategy's size of ``chunk``; a failing size function errors the stream."""
     size_algorithm = controller._strategy_size_algorithm
     if size_algorithm is None:
-        assert controller._stream._state != "writable"
+        # (The spec asserts the stream is not writable; its link may be gone: see
+        # release_finished_writable_stream.)
         return 1
     try:
         return size_algorithm(chunk)
@@ -1107,12 +1125,15 @@ def writable_stream_default_controller_process_write(
     stream._in_flight_write_request = stream._write_requests.popleft()
     write_algorithm = controller._write_algorithm
     assert write_algorithm is not None
+    # Taken before the write: a sink that errors the stream from write() clears the
+    # algorithms, and this reaction with them.
+    reaction = controller._sink_write_reaction
     sink_write_promise = write_algorithm(chunk)
     # Upon fulfillment / upon rejection of sinkWritePromise (steps 5 and 6): the reaction
     # upon_promise would add (queued at once if the promise is already settled, else when it
     # settles; run in a copy of the current context), through a function bound once per
     # controller instead of three closures per chunk.
-    sink_write_promise.add_done_callback(controller._sink_write_reaction)
+    sink_write_promise.add_done_callback(reaction)
 
 
 def _sink_write_settled(
