@@ -131,7 +131,8 @@ async def closing_server() -> AsyncIterator[str]:
 
     async def handler(ws: ServerWebSocketStream) -> None:
         info = await ws.opened
-        await anext(aiter(info.readable))
+        # A reader, not a dropped iterator (which would cancel the readable: a 1000 close).
+        await info.readable.get_reader().read()
         ws.close(close_code=4001, reason="bye")
 
     async with await serve(handler) as server:

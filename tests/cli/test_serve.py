@@ -51,9 +51,9 @@ async def _send_and_receive(url: str, message: str) -> str:
     async with WebSocketStream(url) as wss:
         info = await wss.opened
         await info.writable.get_writer().write(message)
-        value = await anext(aiter(info.readable))
-        assert isinstance(value, str)
-        return value
+        result = await info.readable.get_reader().read()
+        assert isinstance(result.value, str)
+        return result.value
 
 
 async def test_echo_answers_each_message() -> None:
@@ -115,9 +115,10 @@ async def test_exec_client_close_terminates_the_process() -> None:
     with Server("--exec", command) as server:
         wss = WebSocketStream(server.url)
         info = await wss.opened
-        value = await anext(aiter(info.readable))
-        assert isinstance(value, str)
-        pid = int(value)
+        # A reader, not a dropped iterator (which would cancel the readable, closing early).
+        result = await info.readable.get_reader().read()
+        assert isinstance(result.value, str)
+        pid = int(result.value)
         assert not _gone(pid)
         wss.close(close_code=1000)
         await wss.closed

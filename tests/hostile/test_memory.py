@@ -184,3 +184,34 @@ async def test_large_frame_buffers_are_released_when_idle(monkeypatch: pytest.Mo
         assert len((await wait(reader.read())).value) == 2 * 2**20
         wss.close()
         await wait(wss.closed)
+
+
+async def test_a_connection_read_with_async_for_leaves_nothing_to_the_cyclic_gc() -> None:
+    # The async iterator's read requests and futures point at each other while a read waits:
+    # once settled they let go, so iterating a connection to its end leaves no cycle of ours.
+    async with running(echo_handler) as server:
+        gc.collect()
+        gc.disable()
+        try:
+            wss = WebSocketStream(f"ws://127.0.0.1:{server.port}/")
+            info = await wait(wss.opened)
+            writer = info.writable.get_writer()
+            await wait(writer.write("hello"))
+            writer.release_lock()
+            received: list[str | bytes] = []
+            async for message in info.readable:  # waits for the echo: a pending read
+                received.append(message)
+                wss.close(1000)
+            assert received == ["hello"]
+            await wait(wss.closed)
+            del wss, info, writer
+            for _ in range(10):
+                await asyncio.sleep(0)
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            gc.collect()
+            ours = [o for o in gc.garbage if type(o).__module__.startswith("websocketstream")]
+            assert not ours, ours
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()

@@ -84,6 +84,13 @@ class _IteratorReadFuture(Promise[Any]):
         return True
 
 
+def _settled(future: Promise[Any]) -> None:
+    # A settled future can no longer withdraw its request: drop its links to the request and
+    # the reader (the request points back at it), so neither needs the cyclic GC.
+    if type(future) is _IteratorReadFuture:
+        future._request = future._reader = None
+
+
 def _waiting_future(
     loop: asyncio.AbstractEventLoop, reader: ReadableStreamDefaultReader, request: Any
 ) -> _IteratorReadFuture:
@@ -113,6 +120,7 @@ class _IteratorReadRequest(ReadRequest):
             future.set_result(chunk)
         except InvalidStateError:  # the caller cancelled the future
             pass
+        _settled(future)
 
     def _settled_future(self) -> Promise[Any]:
         future = self._future
@@ -130,13 +138,16 @@ class _IteratorReadRequest(ReadRequest):
         if not future.done():
             set_promise_is_handled_to_true(future)
             future.set_exception(_end_of_iteration())
+        _settled(future)
 
     def error_steps(self, e: Any) -> None:
         iterator = self._iterator
         assert iterator is not None
         readable_stream_default_reader_release(iterator._reader)
         iterator._is_finished = True
-        reject_promise(self._settled_future(), e)
+        future = self._settled_future()
+        reject_promise(future, e)
+        _settled(future)
 
 
 @snake_case_hints
