@@ -5,7 +5,8 @@ attacks it over loopback and reads the server's RSS and open fds from ``/proc``.
 
 * ``slowloris``: N handshakes sent one byte a second; how many the server drops and when.
 * ``idle``: N idle WebSocket connections; server memory per connection, with and without
-  permessage-deflate offered, and RSS once they closed.
+  permessage-deflate offered; RSS once they closed, what the cyclic GC then frees (what
+  reference counting did not), and RSS after that collection and after ``malloc_trim(0)``.
 * ``churn``: N connect / echo / close cycles (50 at a time); fds and RSS before and after.
 * ``pingflood``: Pings as fast as the server takes them, Pongs never read, for a few seconds.
 * ``fragments``: a message of endless empty (or 1-byte) continuation frames.
@@ -38,7 +39,7 @@ UPGRADE = (
 DEFLATE = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
 
 SERVER_SCRIPT = r"""
-import asyncio, resource, sys
+import asyncio, ctypes, gc, resource, sys
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 impl = sys.argv[1]
@@ -56,7 +57,16 @@ async def main():
         server = await serve(echo, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
     print(port, flush=True)
-    await asyncio.Event().wait()
+    # Commands on stdin: "gc" runs a full collection (answers how many objects it freed:
+    # what reference counting did not), "trim" gives the allocator's free memory back.
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while command := (await reader.readline()).strip():
+        if command == b"gc":
+            print(gc.collect(), flush=True)
+        elif command == b"trim":
+            print(ctypes.CDLL("libc.so.6").malloc_trim(0), flush=True)
 
 asyncio.run(main())
 """
@@ -75,6 +85,7 @@ class ServerProcess:
         self.impl = impl
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SERVER_SCRIPT, impl],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # the servers log the connections the probes abort
             text=True,
@@ -88,6 +99,14 @@ class ServerProcess:
 
     def fds(self) -> int:
         return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def command(self, name: str) -> int:
+        """Run a command in the server (``gc``: a full collection, how many objects it freed;
+        ``trim``: ``malloc_trim(0)``)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(name + "\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -227,12 +246,20 @@ async def idle(server: ServerProcess, count: int, deflate: bool) -> dict[str, An
         await asyncio.sleep(0.2)
     await asyncio.sleep(0.5)
     after = server.rss()
+    # What reference counting left to the cyclic GC, and what the allocator keeps.
+    freed = server.command("gc")
+    collected = server.rss()
+    server.command("trim")
+    trimmed = server.rss()
     return {
         "connections": len(conns),
         "failed": failed,
         "per connection": kib((opened - before) / max(len(conns), 1)),
         "RSS open": mib(opened - before),
         "RSS after close": mib(after - before),
+        "cyclic GC then frees": f"{freed} objects ({freed / max(len(conns), 1):.1f} each)",
+        "RSS after it": mib(collected - before),
+        "after malloc_trim": mib(trimmed - before),
     }
 
 

@@ -148,9 +148,9 @@ async def test_classic_websocket_failing_delivers_1002(raw_server: Any) -> None:
     assert codes == [1002]
 
 
-async def test_client_lingering_ends_at_close_timeout(raw_server: Any) -> None:
-    # A server that never reads and never ends TCP: the failed client gives up after
-    # close_timeout and resets the connection, which ends the server's endless flood.
+async def _endless_flooder(raw_server: Any) -> tuple[Any, asyncio.Event]:
+    """A server that floods until the connection ends (then sets the event), never reading
+    and never ending TCP itself."""
     ended = asyncio.Event()
 
     async def script(conn: RawConnection) -> None:
@@ -158,7 +158,13 @@ async def test_client_lingering_ends_at_close_timeout(raw_server: Any) -> None:
         await _flood(conn, None)
         ended.set()
 
-    server = await raw_server(script)
+    return await raw_server(script), ended
+
+
+async def test_client_lingering_ends_at_close_timeout(raw_server: Any) -> None:
+    # A server that never reads and never ends TCP: the failed client gives up after
+    # close_timeout and resets the connection, which ends the server's endless flood.
+    server, ended = await _endless_flooder(raw_server)
     wss, _ = await connect(server.url(), max_size=MiB, compression=None, close_timeout=0.2)
     await rejects(wss.closed, WebSocketError)
     await wait(ended.wait())
@@ -168,14 +174,7 @@ async def test_loop_shutdown_closes_a_lingering_client(raw_server: Any) -> None:
     # The application's loop ends while a failed client lingers: asyncio.run cancels the
     # lingering, which closes the transport (no unclosed-transport warning, the server sees
     # the connection end).
-    ended = asyncio.Event()
-
-    async def script(conn: RawConnection) -> None:
-        await conn.handshake()
-        await _flood(conn, None)
-        ended.set()
-
-    server = await raw_server(script)
+    server, ended = await _endless_flooder(raw_server)
     failed = threading.Event()
 
     async def application() -> None:

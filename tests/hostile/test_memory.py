@@ -83,6 +83,18 @@ async def test_idle_connections_cost_a_few_kib(compression: str) -> None:
     assert closed_again - closed < growth / 3 + 2**20
 
 
+def cyclic_garbage_of_ours() -> list[object]:
+    """Run the cyclic GC; the objects of this package it found unreachable (what reference
+    counting did not free)."""
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        return [o for o in gc.garbage if type(o).__module__.startswith("websocketstream")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
 @pytest.mark.parametrize("compression", [None, "deflate"])
 @pytest.mark.parametrize("closer", ["client", "server"])
 async def test_a_closed_connection_is_freed_by_reference_counting(
@@ -139,13 +151,8 @@ async def test_a_closed_connection_is_freed_by_reference_counting(
                 await asyncio.sleep(0)
             alive = [ref() for ref in client_refs + server_refs if ref() is not None]
             assert not alive, alive
-            gc.set_debug(gc.DEBUG_SAVEALL)
-            gc.collect()
-            ours = [o for o in gc.garbage if type(o).__module__.startswith("websocketstream")]
-            assert not ours, ours
+            assert not cyclic_garbage_of_ours()
         finally:
-            gc.set_debug(0)
-            gc.garbage.clear()
             gc.enable()
 
 
@@ -207,11 +214,6 @@ async def test_a_connection_read_with_async_for_leaves_nothing_to_the_cyclic_gc(
             del wss, info, writer
             for _ in range(10):
                 await asyncio.sleep(0)
-            gc.set_debug(gc.DEBUG_SAVEALL)
-            gc.collect()
-            ours = [o for o in gc.garbage if type(o).__module__.startswith("websocketstream")]
-            assert not ours, ours
+            assert not cyclic_garbage_of_ours()
         finally:
-            gc.set_debug(0)
-            gc.garbage.clear()
             gc.enable()
