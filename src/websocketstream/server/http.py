@@ -27,7 +27,13 @@ class Headers:
 
     def __init__(self, items: Iterable[tuple[str, str]] | Mapping[str, str] = ()) -> None:
         pairs = items.items() if isinstance(items, Mapping) else items
-        self._items: list[tuple[str, str]] = [(str(n), str(v)) for n, v in pairs]
+        # A (str, str) tuple is kept as it is: a request's headers stay with its connection,
+        # and share their tuples with the handshake's (one tuple per field, not two).
+        self._items: list[tuple[str, str]] = [
+            pair if type(pair) is tuple and type(n) is str and type(v) is str else (str(n), str(v))
+            for pair in pairs
+            for n, v in (pair,)
+        ]
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of ``name``, or ``default``."""

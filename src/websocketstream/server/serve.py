@@ -115,8 +115,13 @@ class ServerWebSocketStream(StreamEndpoint):
         self._task.add_done_callback(server._tasks.discard)
 
     def session_closed(self, was_clean: bool, code: int, reason: str) -> None:
-        """Closed: leave ``server.connections``, then settle the streams."""
-        self._server._connections.discard(self)
+        """Closed: leave ``server.connections`` and the server's sessions, then settle the
+        streams."""
+        server = self._server
+        server._connections.discard(self)
+        # Here rather than in a reaction to ``session.closed`` (resolved right after this):
+        # a closure per connection, kept while it is open.
+        server._sessions.discard(self._session)
         if self._request is not None and logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "connection closed: %s %s (code %d, clean: %s)",
@@ -266,8 +271,7 @@ class Server:
             # The whole opening handshake must be over in time (slowloris): abort otherwise.
             timer = get_loop().call_later(self._open_timeout, session.abort)
             session.handshake_done.add_done_callback(lambda _: timer.cancel())
-        self._sessions.add(session)
-        session.closed.add_done_callback(lambda _: self._sessions.discard(session))
+        self._sessions.add(session)  # until session_closed()
         return session
 
     # ----------------------------------------------------------------- the handshake

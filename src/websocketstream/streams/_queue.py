@@ -2,23 +2,40 @@
 
 A container (a controller) holds ``_queue`` (a deque of ``(value, size)`` pairs) and
 ``_queue_total_size``.  These functions are the spec's abstract operations over it.
+
+An empty deque costs about 760 bytes (CPython allocates its first 64-slot block at once), and
+a connection's streams hold several queues that stay empty while it is idle.  So an empty
+queue starts as :data:`EMPTY_QUEUE`, one shared empty tuple: it reads as an empty deque (false,
+length 0, iterates nothing, ``[0]`` raises IndexError), and the first append makes the real
+deque.  Appending sites write that as ``try: queue.append(x)`` / ``except AttributeError:``
+(a tuple has no ``append``): free on the path that appends to a real deque, where even a
+helper call or an ``is`` test would be a per-chunk cost.  The same holds for the readers' and
+writers' request lists (``_read_requests``, ``_write_requests``).  A deque, once made, is kept
+while the stream lives (making one per chunk would cost more than it saves).
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any, Protocol
+from typing import Any, Final, Protocol, cast
 
 from ..dom.exceptions import RangeError
 
 # What other modules use; the spec's other operations are this module's own.
 __all__ = [
+    "EMPTY_QUEUE",
     "dequeue_value",
     "enqueue_value_with_size",
     "is_non_negative_number",
     "reset_queue",
 ]
+
+
+#: The empty queue every container starts with (and returns to on ResetQueue): shared and
+#: immutable, so it must never be appended to; it is typed as a deque for the readers'
+#: sake (truth, ``len``, iteration and indexing behave the same).
+EMPTY_QUEUE: Final = cast("deque[Any]", ())
 
 
 class QueueContainer(Protocol):
@@ -53,7 +70,10 @@ def enqueue_value_with_size(container: QueueContainer, value: Any, size: Any) ->
         raise RangeError(f"chunk size must be a non-negative number, not {size!r}")
     if math.isinf(size):
         raise RangeError("chunk size must be finite")
-    container._queue.append((value, size))
+    try:
+        container._queue.append((value, size))
+    except AttributeError:  # EMPTY_QUEUE: the first chunk makes the real deque
+        container._queue = deque(((value, size),))
     container._queue_total_size += size
 
 
@@ -67,5 +87,5 @@ def peek_queue_value(container: QueueContainer) -> Any:
 # Streams §8.1 ResetQueue
 def reset_queue(container: QueueContainer) -> None:
     """Empty the queue."""
-    container._queue = deque()
+    container._queue = EMPTY_QUEUE
     container._queue_total_size = 0

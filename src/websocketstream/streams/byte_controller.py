@@ -462,7 +462,11 @@ def readable_byte_stream_controller_enqueue_chunk_to_queue(
     byte_length: int,
 ) -> None:
     """Append a byte range to the queue."""
-    controller._queue.append(_ByteQueueEntry(buffer, byte_offset, byte_length))
+    entry = _ByteQueueEntry(buffer, byte_offset, byte_length)
+    try:
+        controller._queue.append(entry)
+    except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+        controller._queue = deque((entry,))
     controller._queue_total_size += byte_length
 
 

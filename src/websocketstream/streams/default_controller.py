@@ -135,7 +135,10 @@ class ReadableStreamDefaultController(Generic[W_contra]):
             reader = stream._reader
             assert isinstance(reader, ReadableStreamDefaultReader)
             assert stream._state == "readable"
-            reader._read_requests.append(read_request)
+            try:
+                reader._read_requests.append(read_request)
+            except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+                reader._read_requests = deque((read_request,))
             if not self._pull_again:  # else CallPullIfNeeded is a no-op (see there)
                 readable_stream_default_controller_call_pull_if_needed(self)
 
@@ -312,7 +315,10 @@ def readable_stream_default_controller_enqueue(
         if size_algorithm is _count_size:
             # The default size algorithm (always 1, and no author code runs), then
             # EnqueueValueWithSize(controller, chunk, 1), inlined.
-            controller._queue.append((chunk, 1))
+            try:
+                controller._queue.append((chunk, 1))
+            except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+                controller._queue = deque(((chunk, 1),))
             total = controller._queue_total_size = controller._queue_total_size + 1
             # CallPullIfNeeded's ShouldCallPull, with what nothing since the checks above can
             # have changed: the stream is readable, no close is requested and no read request
@@ -330,7 +336,10 @@ def readable_stream_default_controller_enqueue(
             raise
         if type(chunk_size) is int and 0 <= chunk_size <= _MAX_SAFE_INTEGER:
             # EnqueueValueWithSize for a size that is valid by construction, inlined.
-            controller._queue.append((chunk, chunk_size))
+            try:
+                controller._queue.append((chunk, chunk_size))
+            except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+                controller._queue = deque(((chunk, chunk_size),))
             controller._queue_total_size += chunk_size
         else:
             try:

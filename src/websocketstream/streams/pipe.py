@@ -21,9 +21,7 @@ from .._promise import (
     rejection_reason,
     resolve_promise,
     set_promise_is_handled_to_true,
-    upon_fulfillment,
     upon_promise,
-    upon_rejection,
     wait_for_all,
 )
 from ..dom.abort import AbortSignal
@@ -171,27 +169,22 @@ class _Pipe:
 
     def start(self) -> None:
         source, dest = self.source, self.dest
-        # Errors must be propagated forward.
+        # Errors must be propagated forward.  This and "closing must be propagated forward"
+        # react to the reader's closed promise: one reaction, a bound method, serves both (only
+        # one can fire), as one serves the backward error propagation: a pipe lives as long
+        # as its connection, and a closure per reaction would stay with every idle one.
         if source._state == "errored":
             self.on_source_errored(source._stored_error)
-        else:
-            upon_rejection(
-                self.reader._closed_promise,
-                lambda e: self.on_source_errored(rejection_reason(e)),
-            )
+        elif source._state == "readable":
+            self.reader._closed_promise.add_done_callback(self.source_closed_settled)
         # Errors must be propagated backward.
         if dest._state == "errored":
             self.on_dest_errored(dest._stored_error)
         else:
-            upon_rejection(
-                self.writer._closed_promise,
-                lambda e: self.on_dest_errored(rejection_reason(e)),
-            )
+            self.writer._closed_promise.add_done_callback(self.dest_closed_settled)
         # Closing must be propagated forward.
         if source._state == "closed":
             self.on_source_closed()
-        else:
-            upon_fulfillment(self.reader._closed_promise, lambda _: self.on_source_closed())
         # Closing must be propagated backward.
         if writable_stream_close_queued_or_in_flight(dest) or dest._state == "closed":
             dest_closed = TypeError(
@@ -204,6 +197,28 @@ class _Pipe:
             else:
                 self.shutdown(True, dest_closed)
         self.step()
+
+    def source_closed_settled(self, closed: asyncio.Future[Any]) -> None:
+        # upon_promise's reaction on the reader's closed promise: upon rejection with
+        # storedError, propagate the error forward; upon fulfillment, the close.
+        try:
+            error = closed.exception()  # also marks a rejection as retrieved
+        except asyncio.CancelledError as exc:
+            error = exc
+        if error is None:
+            self.on_source_closed()
+        else:
+            self.on_source_errored(rejection_reason(error))
+
+    def dest_closed_settled(self, closed: asyncio.Future[Any]) -> None:
+        # upon_promise's reaction on the writer's closed promise: upon rejection with
+        # storedError, propagate the error backward (its fulfilment needs nothing).
+        try:
+            error = closed.exception()  # also marks a rejection as retrieved
+        except asyncio.CancelledError as exc:
+            error = exc
+        if error is not None:
+            self.on_dest_errored(rejection_reason(error))
 
     def on_source_errored(self, stored_error: Any) -> None:
         if not self.prevent_abort:

@@ -29,6 +29,7 @@ from .._promise import (
 )
 from ..dom.exceptions import RangeError
 from ._loop_binding import PendingStart, bind_to_running_loop
+from ._queue import EMPTY_QUEUE
 from ._typevars import R_co, T, W_contra
 from ._underlying import check_no_camel_case, get_member, get_method
 from .strategies import extract_high_water_mark, extract_size_algorithm
@@ -125,8 +126,10 @@ def withdraw_read_request(reader: ReadableStreamDefaultReader, read_request: Rea
     """Take a waiting read request out of ``reader.[[readRequests]]`` (its future was
     cancelled), so the next chunk goes to the next read, or stays queued, instead of being lost
     with it.  Not a spec operation: JavaScript promises cannot be cancelled."""
-    with contextlib.suppress(ValueError):  # already fulfilled, or the reader was released
-        reader._read_requests.remove(read_request)
+    read_requests = reader._read_requests
+    if read_requests:  # else EMPTY_QUEUE, which has no remove()
+        with contextlib.suppress(ValueError):  # already fulfilled, or the reader was released
+            read_requests.remove(read_request)
 
 
 class _DefaultReaderReadRequest(Promise[ReadResult[Any]], ReadRequest):
@@ -546,7 +549,10 @@ def readable_stream_add_read_request(stream: ReadableStream, read_request: ReadR
     reader = stream._reader
     assert isinstance(reader, ReadableStreamDefaultReader)
     assert stream._state == "readable"
-    reader._read_requests.append(read_request)
+    try:
+        reader._read_requests.append(read_request)
+    except AttributeError:  # EMPTY_QUEUE (see _queue.py): the first request makes the deque
+        reader._read_requests = deque((read_request,))
 
 
 # Streams §4.9.2 ReadableStreamCancel
@@ -583,7 +589,7 @@ def readable_stream_close(stream: ReadableStream) -> None:
     resolve_promise(reader._closed_promise, None)
     if isinstance(reader, ReadableStreamDefaultReader):
         read_requests = reader._read_requests
-        reader._read_requests = deque()
+        reader._read_requests = EMPTY_QUEUE
         for read_request in read_requests:
             read_request.close_steps()
 
@@ -685,7 +691,7 @@ def readable_stream_default_reader_error_read_requests(
 ) -> None:
     """Run the error steps of every pending read request."""
     read_requests = reader._read_requests
-    reader._read_requests = deque()
+    reader._read_requests = EMPTY_QUEUE
     for read_request in read_requests:
         read_request.error_steps(e)
 
@@ -724,7 +730,7 @@ def set_up_readable_stream_default_reader(
     if is_readable_stream_locked(stream):
         raise TypeError("This stream is already locked to a reader")
     readable_stream_reader_generic_initialize(reader, stream)
-    reader._read_requests = deque()
+    reader._read_requests = EMPTY_QUEUE
 
 
 # Step 1 of the load order (see streams/__init__.py): the other readable-side modules import

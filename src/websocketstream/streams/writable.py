@@ -34,6 +34,7 @@ from ..dom.abort import AbortController, AbortSignal
 from ..dom.exceptions import RangeError
 from ._loop_binding import PendingStart, bind_to_running_loop, react_to_start
 from ._queue import (
+    EMPTY_QUEUE,
     dequeue_value,
     enqueue_value_with_size,
     is_non_negative_number,
@@ -413,7 +414,7 @@ def initialize_writable_stream(stream: WritableStream) -> None:
     stream._close_request = None
     stream._in_flight_close_request = None
     stream._pending_abort_request = None
-    stream._write_requests = deque()
+    stream._write_requests = EMPTY_QUEUE
     stream._backpressure = False
 
 
@@ -513,7 +514,10 @@ def writable_stream_add_write_request(stream: WritableStream) -> Promise[Any]:
     assert is_writable_stream_locked(stream)
     assert stream._state == "writable"
     promise = new_promise()
-    stream._write_requests.append(promise)
+    try:
+        stream._write_requests.append(promise)
+    except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+        stream._write_requests = deque((promise,))
     return promise
 
 
@@ -546,7 +550,7 @@ def writable_stream_finish_erroring(stream: WritableStream) -> None:
     for write_request in write_requests:
         set_promise_is_handled_to_true(write_request)  # (as above: the stream's own error)
         reject_promise(write_request, stored_error)
-    stream._write_requests = deque()
+    stream._write_requests = EMPTY_QUEUE
     if stream._pending_abort_request is None:
         writable_stream_reject_close_and_closed_promise_if_needed(stream)
         return
@@ -821,11 +825,17 @@ def writable_stream_default_writer_write(
         # code runs, so the writer keeps its stream and the stream its state), a writable
         # stream with no close queued or in flight.  WritableStreamAddWriteRequest:
         promise = new_promise()
-        stream._write_requests.append(promise)
+        try:
+            stream._write_requests.append(promise)
+        except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+            stream._write_requests = deque((promise,))
         # WritableStreamDefaultControllerWrite(controller, chunk, 1): EnqueueValueWithSize
         # (1 passes its checks), then GetBackpressure and UpdateBackpressure (the stream is
         # writable with no close queued or in flight; its writer is ``writer``).
-        controller._queue.append((chunk, 1))
+        try:
+            controller._queue.append((chunk, 1))
+        except AttributeError:  # EMPTY_QUEUE: make the deque
+            controller._queue = deque(((chunk, 1),))
         queue_total_size = controller._queue_total_size + 1
         controller._queue_total_size = queue_total_size
         backpressure = controller._strategy_hwm - queue_total_size <= 0
@@ -852,7 +862,10 @@ def writable_stream_default_writer_write(
         # The common case (writable, no close queued or in flight), checked first: the same
         # outcome as the steps below.  WritableStreamAddWriteRequest, inlined.
         promise = new_promise()
-        stream._write_requests.append(promise)
+        try:
+            stream._write_requests.append(promise)
+        except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+            stream._write_requests = deque((promise,))
         writable_stream_default_controller_write(controller, chunk, chunk_size)
         return promise
     if state == "errored":
@@ -1181,7 +1194,10 @@ def writable_stream_default_controller_write(
     """Queue ``chunk`` with ``chunk_size`` (an invalid size errors the stream)."""
     if type(chunk_size) is int and chunk_size >= 0:
         # EnqueueValueWithSize, inlined for a size that passes its checks (an int, not a bool).
-        controller._queue.append((chunk, chunk_size))
+        try:
+            controller._queue.append((chunk, chunk_size))
+        except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+            controller._queue = deque(((chunk, chunk_size),))
         controller._queue_total_size += chunk_size
     else:
         try:
