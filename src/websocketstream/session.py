@@ -68,6 +68,7 @@ from .protocol.connection import (
     CONNECTING,
     HANDSHAKE,
     LARGE_PART,
+    OPEN,
     PONG,
     REQUEST,
     TEXT,
@@ -373,9 +374,50 @@ class Session(asyncio.BufferedProtocol):
 
     def release_backpressure(self) -> None:
         """Hand over the next message(s) (WebSocketStream: the readable's pull)."""
-        if self._backpressure:
-            self._backpressure = False
+        if not self._backpressure:
+            return
+        self._backpressure = False
+        conn = self.connection
+        if self._processing or not self._opened or conn.state is not OPEN:
             self._process()
+            return
+        # _process for an open connection, inlined: this runs once per message (the
+        # readable's pull, with the default high-water mark of one message).  The same steps,
+        # less those an open connection skips (the handshake step, and the Close-received
+        # steps unless a Close arrives now).
+        self._processing = True
+        try:
+            handler = self.handler
+            while not self._backpressure or self._eof or conn.state >= CLOSING:
+                event = conn.next_event()
+                if event is None:
+                    break
+                kind = event[0]
+                if kind == TEXT or kind == BINARY:  # noqa: PLR1714 SIM109 -- hot path
+                    handler.session_message(event[1])  # type: ignore[arg-type]
+                elif kind == CLOSE:
+                    self._closing_started()
+                elif kind == PONG:
+                    self._pong_received(event[1])  # type: ignore[arg-type]
+            if conn.state >= CLOSING:
+                self._closing_started()
+                if conn.client and conn.closing_handshake_done and not self._tcp_wait_armed:
+                    self._wait_for_server_to_close_tcp()
+            if conn.has_data_to_send():  # replies queued by the connection (or unflushed sends)
+                self._flush()
+            if conn.should_close_transport and self.transport is not None:
+                self._close_transport(self.transport)
+            # _update_reading, skipped when it would change nothing: reading, and wanted (the
+            # buffer is below the read limit and nothing else holds reading back).
+            if (
+                self._reading_paused
+                or self._writing_paused
+                or self._answer_pending
+                or conn.buffered >= self._read_limit
+            ):
+                self._update_reading()
+        finally:
+            self._processing = False
 
     def _process(self) -> None:
         # Hand events to the handler while it wants them (or while draining), then flush

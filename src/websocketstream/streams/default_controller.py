@@ -215,11 +215,12 @@ def readable_stream_default_controller_call_pull_if_needed(
     # the algorithms, and this reaction with them.
     on_pull_settled = controller._on_pull_settled
     pull_promise = controller._pull_algorithm()
+    # (Fulfilled: done, not cancelled, no exception; asked through the C future's _state and
+    # _exception attributes, cheaper than three method calls on this per-pull path.)
     if (
         controller._react_now
-        and pull_promise.done()
-        and not pull_promise.cancelled()
-        and pull_promise.exception() is None
+        and pull_promise._state == "FINISHED"
+        and pull_promise._exception is None
     ):
         # An internal pull whose promise is already fulfilled (create_readable_stream with
         # react_now): its reaction, below, runs now instead of one loop iteration later.
@@ -363,6 +364,27 @@ def readable_stream_default_controller_enqueue_then_full(
     # message.)
     if controller._close_requested or stream._state != "readable":
         return False  # the consumer cancelled: it asked not to get chunks
+    if controller._strategy_size_algorithm is _count_size:
+        reader = stream._reader
+        if not (isinstance(reader, ReadableStreamDefaultReader) and reader._read_requests):
+            # ReadableStreamDefaultControllerEnqueue with no read request waiting and the
+            # default size algorithm, inlined (the path of a message no read waits for):
+            # EnqueueValueWithSize(controller, chunk, 1), then CallPullIfNeeded, whose
+            # ShouldCallPull answers false once no desired size is left (the producer is then
+            # told to hold back).
+            try:
+                controller._queue.append((chunk, 1))
+            except AttributeError:  # EMPTY_QUEUE (see _queue.py): make the deque
+                controller._queue = deque(((chunk, 1),))
+            total = controller._queue_total_size = controller._queue_total_size + 1
+            if controller._strategy_hwm - total <= 0:
+                return True
+            if not controller._pull_again:  # else CallPullIfNeeded is a no-op (see there)
+                readable_stream_default_controller_call_pull_if_needed(controller)
+            return (
+                stream._state != "readable"
+                or controller._strategy_hwm - controller._queue_total_size <= 0
+            )
     readable_stream_default_controller_enqueue(controller, chunk)
     return (
         stream._state != "readable" or controller._strategy_hwm - controller._queue_total_size <= 0

@@ -494,8 +494,20 @@ class ReadableStreamDefaultReader(ReadableStreamGenericReader, Generic[R_co]):
                 # The default controller's [[PullSteps]] with a chunk queued, then the request's
                 # chunk steps (see _DefaultReaderReadRequest), inlined: it is pending, with no
                 # reactions and not cancelled (no one else has it yet; a pull cannot reach it),
-                # so the future's own set_result is all it takes.
-                chunk = controller._take_queued_chunk()
+                # so the future's own set_result is all it takes.  (The [[PullSteps]] part is
+                # controller._take_queued_chunk, written out here too: this is every read's path.)
+                # DequeueValue(controller):
+                queue = controller._queue
+                chunk, size = queue.popleft()
+                total = controller._queue_total_size - size
+                controller._queue_total_size = total if total > 0 else 0  # 0 absorbs rounding
+                if controller._close_requested:
+                    if not queue:
+                        # ReadableStreamDefaultControllerClearAlgorithms, ReadableStreamClose:
+                        _dc.readable_stream_default_controller_clear_algorithms(controller)
+                        readable_stream_close(stream)
+                elif not controller._pull_again:  # else CallPullIfNeeded is a no-op
+                    _dc.readable_stream_default_controller_call_pull_if_needed(controller)
                 _future_set_result(request, _tuple_new(ReadResult, (chunk, False)))
             else:
                 request._reader = self  # it may wait in [[readRequests]]: see cancel()
