@@ -407,14 +407,12 @@ class Session(asyncio.BufferedProtocol):
                 self._flush()
             if conn.should_close_transport and self.transport is not None:
                 self._close_transport(self.transport)
-            # _update_reading, skipped when it would change nothing: reading, and wanted (the
-            # buffer is below the read limit and nothing else holds reading back).
-            if (
-                self._reading_paused
-                or self._writing_paused
-                or self._answer_pending
-                or conn.buffered >= self._read_limit
-            ):
+            # _update_reading's question, asked here (the connection is opened): it runs only
+            # when the answer differs from the current read pause.
+            want = (
+                not self._backpressure or conn.state >= CLOSING or conn.buffered < self._read_limit
+            ) and not ((self._writing_paused and conn.pings_held > 1) or self._answer_pending)
+            if want is self._reading_paused:
                 self._update_reading()
         finally:
             self._processing = False
