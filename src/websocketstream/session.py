@@ -419,7 +419,8 @@ class Session(asyncio.BufferedProtocol):
 
     def _process(self) -> None:
         # Hand events to the handler while it wants them (or while draining), then flush
-        # replies and adjust the socket's read pause.
+        # replies and adjust the socket's read pause.  (release_backpressure has a copy for an
+        # open connection, its per-message path: change both together.)
         if self._processing:
             return
         self._processing = True

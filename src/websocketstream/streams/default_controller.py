@@ -144,9 +144,9 @@ class ReadableStreamDefaultController(Generic[W_contra]):
 
     def _take_queued_chunk(self) -> Any:
         # [[PullSteps]] with a chunk queued, up to the read request's chunk steps (also used
-        # by ReadableStreamDefaultReader.read and the async iterator, which settle their own
-        # request): DequeueValue, then close the stream if that emptied a closing queue, else
-        # CallPullIfNeeded.
+        # by the async iterator, which settles its own request; ReadableStreamDefaultReader.read
+        # has a copy, its per-read path: change both together): DequeueValue, then close the
+        # stream if that emptied a closing queue, else CallPullIfNeeded.
         queue = self._queue
         # DequeueValue(this), inlined: this is the path of every queued read.
         chunk, size = queue.popleft()
@@ -295,6 +295,8 @@ def readable_stream_default_controller_enqueue(
     controller: ReadableStreamDefaultController, chunk: Any
 ) -> None:
     """Give ``chunk`` to a waiting read, or queue it with its strategy size."""
+    # (readable_stream_default_controller_enqueue_then_full has a copy of the queueing case
+    # with the default size: change both together.)
     stream = controller._stream
     # ReadableStreamDefaultControllerCanCloseOrEnqueue, inlined (this is the per-chunk path).
     if controller._close_requested or stream._state != "readable":
