@@ -68,7 +68,6 @@ from .protocol.connection import (
     CONNECTING,
     HANDSHAKE,
     LARGE_PART,
-    OPEN,
     PONG,
     REQUEST,
     TEXT,
@@ -374,53 +373,13 @@ class Session(asyncio.BufferedProtocol):
 
     def release_backpressure(self) -> None:
         """Hand over the next message(s) (WebSocketStream: the readable's pull)."""
-        if not self._backpressure:
-            return
-        self._backpressure = False
-        conn = self.connection
-        if self._processing or not self._opened or conn.state is not OPEN:
+        if self._backpressure:
+            self._backpressure = False
             self._process()
-            return
-        # _process for an open connection, inlined: this runs once per message (the
-        # readable's pull, with the default high-water mark of one message).  The same steps,
-        # less those an open connection skips (the handshake step, and the Close-received
-        # steps unless a Close arrives now).
-        self._processing = True
-        try:
-            handler = self.handler
-            while not self._backpressure or self._eof or conn.state >= CLOSING:
-                event = conn.next_event()
-                if event is None:
-                    break
-                kind = event[0]
-                if kind == TEXT or kind == BINARY:  # noqa: PLR1714 SIM109 -- hot path
-                    handler.session_message(event[1])  # type: ignore[arg-type]
-                elif kind == CLOSE:
-                    self._closing_started()
-                elif kind == PONG:
-                    self._pong_received(event[1])  # type: ignore[arg-type]
-            if conn.state >= CLOSING:
-                self._closing_started()
-                if conn.client and conn.closing_handshake_done and not self._tcp_wait_armed:
-                    self._wait_for_server_to_close_tcp()
-            if conn.has_data_to_send():  # replies queued by the connection (or unflushed sends)
-                self._flush()
-            if conn.should_close_transport and self.transport is not None:
-                self._close_transport(self.transport)
-            # _update_reading's question, asked here (the connection is opened): it runs only
-            # when the answer differs from the current read pause.
-            want = (
-                not self._backpressure or conn.state >= CLOSING or conn.buffered < self._read_limit
-            ) and not ((self._writing_paused and conn.pings_held > 1) or self._answer_pending)
-            if want is self._reading_paused:
-                self._update_reading()
-        finally:
-            self._processing = False
 
     def _process(self) -> None:
         # Hand events to the handler while it wants them (or while draining), then flush
-        # replies and adjust the socket's read pause.  (release_backpressure has a copy for an
-        # open connection, its per-message path: change both together.)
+        # replies and adjust the socket's read pause.
         if self._processing:
             return
         self._processing = True
