@@ -30,7 +30,7 @@ import os
 import ssl as ssl_module
 from collections.abc import Awaitable, Callable, Iterable, Sequence, Set
 from types import TracebackType
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, TypedDict, Unpack
 
 from .._promise import get_loop
 from ..endpoint import StreamEndpoint
@@ -47,6 +47,7 @@ __all__ = [
     "ProcessResponse",
     "SelectSubprotocol",
     "Server",
+    "ServerOptions",
     "ServerWebSocketStream",
     "echo_handler",
     "serve",
@@ -190,6 +191,26 @@ async def echo_handler(ws: ServerWebSocketStream) -> None:
         # The connection's stored error: raising it here gave it a traceback that holds this
         # frame (and so the connection); drop it, so the connection is freed by refcounting.
         exc.__traceback__ = None
+
+
+class ServerOptions(TypedDict, total=False):
+    """The options :func:`serve` and :func:`unix_serve` hand to :class:`Server` as they are
+    (defaults and meaning: ``Server`` and docs/defaults.md)."""
+
+    protocols: Iterable[str]
+    select_subprotocol: SelectSubprotocol | None
+    process_request: ProcessRequest | None
+    process_response: ProcessResponse | None
+    origins: Iterable[str | None] | None
+    max_connections: int | None
+    compression: str | None
+    max_size: int | None
+    open_timeout: float | None
+    close_timeout: float | None
+    ping_interval: float | None
+    ping_timeout: float | None
+    readable_strategy: Any
+    writable_strategy: Any
 
 
 class Server:
@@ -516,22 +537,9 @@ async def serve(
     port: int = 0,
     *,
     ssl: ssl_module.SSLContext | None = None,
-    process_request: ProcessRequest | None = None,
-    process_response: ProcessResponse | None = None,
-    origins: Iterable[str | None] | None = None,
-    protocols: Iterable[str] = (),
-    select_subprotocol: SelectSubprotocol | None = None,
-    max_connections: int | None = None,
     reuse_port: bool = False,
     backlog: int = 100,
-    compression: str | None = "deflate",
-    max_size: int | None = DEFAULT_MAX_SIZE,
-    open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
-    readable_strategy: Any = None,
-    writable_strategy: Any = None,
+    **options: Unpack[ServerOptions],
 ) -> Server:
     """Start a :class:`Server` on ``host``:``port`` (``port=0`` picks a free port).
 
@@ -548,23 +556,7 @@ async def serve(
     client's options (``compression``, ``max_size``, ``close_timeout``, ``ping_interval``,
     ``ping_timeout``, ``readable_strategy``, ``writable_strategy``); see docs/defaults.md.
     """
-    server = Server(
-        handler,
-        protocols=protocols,
-        select_subprotocol=select_subprotocol,
-        process_request=process_request,
-        process_response=process_response,
-        origins=origins,
-        max_connections=max_connections,
-        compression=compression,
-        max_size=max_size,
-        open_timeout=open_timeout,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
-        readable_strategy=readable_strategy,
-        writable_strategy=writable_strategy,
-    )
+    server = Server(handler, **options)
     await server.start(host, port, ssl=ssl, reuse_port=reuse_port, backlog=backlog)
     return server
 
@@ -574,39 +566,10 @@ async def unix_serve(
     path: str,
     *,
     ssl: ssl_module.SSLContext | None = None,
-    process_request: ProcessRequest | None = None,
-    process_response: ProcessResponse | None = None,
-    origins: Iterable[str | None] | None = None,
-    protocols: Iterable[str] = (),
-    select_subprotocol: SelectSubprotocol | None = None,
-    max_connections: int | None = None,
     backlog: int = 100,
-    compression: str | None = "deflate",
-    max_size: int | None = DEFAULT_MAX_SIZE,
-    open_timeout: float | None = DEFAULT_OPEN_TIMEOUT,
-    close_timeout: float | None = DEFAULT_CLOSE_TIMEOUT,
-    ping_interval: float | None = DEFAULT_PING_INTERVAL,
-    ping_timeout: float | None = DEFAULT_PING_TIMEOUT,
-    readable_strategy: Any = None,
-    writable_strategy: Any = None,
+    **options: Unpack[ServerOptions],
 ) -> Server:
     """Like :func:`serve`, on a Unix socket at ``path`` (removed again by ``close()``)."""
-    server = Server(
-        handler,
-        protocols=protocols,
-        select_subprotocol=select_subprotocol,
-        process_request=process_request,
-        process_response=process_response,
-        origins=origins,
-        max_connections=max_connections,
-        compression=compression,
-        max_size=max_size,
-        open_timeout=open_timeout,
-        close_timeout=close_timeout,
-        ping_interval=ping_interval,
-        ping_timeout=ping_timeout,
-        readable_strategy=readable_strategy,
-        writable_strategy=writable_strategy,
-    )
+    server = Server(handler, **options)
     await server.start_unix(path, ssl=ssl, backlog=backlog)
     return server
